@@ -1,0 +1,271 @@
+"""The events document: a candidate's interview timeline, the engine's input.
+
+Validated with pydantic; every problem is reported at FILE:LINE:COL. Times are ISO 8601
+with an offset, or a bare date (midnight in the document's time zone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictInt, TypeAdapter,
+                      ValidationError, field_validator)
+
+from .problems import InvalidInput, Problem, did_you_mean
+from .source import Document, load_file, load_text
+
+CHANNELS = ("email", "phone", "handwritten_note", "letter", "linkedin", "in_person")
+Channel = Literal["email", "phone", "handwritten_note", "letter", "linkedin", "in_person"]
+Outcome = Literal["reached", "voicemail", "no_answer"]
+ReplyKind = Literal["no_decision", "materials_requested", "second_interview", "offer",
+                    "rejection", "other"]
+
+
+def parse_time(value: Any, tz: dt.tzinfo) -> dt.datetime:
+    """An aware datetime from ISO 8601 with offset, or from a date (midnight in ``tz``)."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                day = dt.date.fromisoformat(text)
+                moment = dt.datetime(day.year, day.month, day.day)
+                return moment.replace(tzinfo=tz)
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"'{value}' is not an ISO 8601 date or time "
+                             "(write 2026-03-02 or 2026-03-02T10:00:00+01:00)") from None
+    else:
+        raise ValueError("expected an ISO 8601 date or time")
+    if moment.tzinfo is None:
+        raise ValueError(f"'{value}' has no UTC offset (write e.g. {text}+01:00 or {text}Z)")
+    return moment
+
+
+Time = Annotated[Any, Field(description="ISO 8601 time with offset, or a date")]
+Name = Annotated[str, Field(min_length=1, pattern=r"\S")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Person(_Strict):
+    name: Name
+    email: str | None = None
+    phone: str | None = None
+    role: str | None = None
+
+
+class _Event(_Strict):
+    at: Time
+    note: str | None = Field(default=None, description="free text for the candidate")
+
+    @field_validator("at", "starts_at", "decision_by", "due", mode="before", check_fields=False)
+    @classmethod
+    def _time(cls, value: Any, info) -> dt.datetime:
+        tz = (info.context or {}).get("tz", dt.timezone.utc)
+        return parse_time(value, tz)
+
+
+class InterviewScheduled(_Event):
+    type: Literal["interview_scheduled"]
+    starts_at: Time
+    interviewers: list[Person] = []
+    round: StrictInt = Field(default=1, ge=1)
+
+
+class Interview(_Event):
+    type: Literal["interview"]
+    interviewers: list[Person] = Field(min_length=1)
+    round: StrictInt = Field(default=1, ge=1)
+
+
+class NextSteps(_Event):
+    model_config = ConfigDict(populate_by_name=True)
+    type: Literal["next_steps"]
+    decision_by: Time | None = None
+    preferred_channel: Channel | None = None
+    long_wait: StrictBool | None = None
+    from_: Name | None = Field(default=None, alias="from")
+
+
+class ContactDetails(_Event):
+    type: Literal["contact_details"]
+    name: Name
+    email: str | None = None
+    phone: str | None = None
+
+
+class ThankYouSent(_Event):
+    type: Literal["thank_you_sent"]
+    to: Name
+    channel: Channel
+
+
+class FollowUpSent(_Event):
+    type: Literal["follow_up_sent"]
+    to: Name | None = None
+    channel: Channel
+
+
+class Call(_Event):
+    type: Literal["call"]
+    to: Name | None = None
+    outcome: Outcome
+
+
+class Reply(_Event):
+    model_config = ConfigDict(populate_by_name=True)
+    type: Literal["reply"]
+    from_: Name | None = Field(default=None, alias="from")
+    kind: ReplyKind
+    due: Time | None = None
+
+
+class MaterialsSent(_Event):
+    type: Literal["materials_sent"]
+
+
+class Promise(_Event):
+    type: Literal["promise"]
+    what: Name
+    due: Time
+
+
+class ReferralContact(_Event):
+    type: Literal["referral_contact"]
+    name: Name
+
+
+class Withdrawn(_Event):
+    type: Literal["withdrawn"]
+
+
+EVENT_MODELS = {m.model_fields["type"].annotation.__args__[0]: m for m in (
+    InterviewScheduled, Interview, NextSteps, ContactDetails, ThankYouSent, FollowUpSent,
+    Call, Reply, MaterialsSent, Promise, ReferralContact, Withdrawn)}
+EVENT_TYPES = tuple(EVENT_MODELS)
+
+AnyEvent = Annotated[Union[tuple(EVENT_MODELS.values())], Field(discriminator="type")]
+
+
+class Timeline(_Strict):
+    """A validated events document."""
+
+    timezone: str = "UTC"
+    application: dict[str, Any] = Field(default_factory=dict)
+    events: list[AnyEvent]
+
+    @property
+    def tz(self) -> dt.tzinfo:
+        return ZoneInfo(self.timezone)
+
+
+def _zone(name: Any) -> dt.tzinfo | None:
+    if not isinstance(name, str) or not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+_TIMELINE = TypeAdapter(Timeline)
+
+
+def timeline_from_document(doc: Document) -> Timeline:
+    """Validate a parsed document; every problem is reported with its position."""
+    data = doc.data
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise InvalidInput([Problem(doc.file, *doc.where(()),
+                                    "an events document is a mapping with an 'events' list")])
+    tz_name = data.get("timezone", "UTC")
+    tz = _zone(tz_name)
+    if tz is None:
+        problems.append(Problem(doc.file, *doc.where(("timezone",)),
+                                f"unknown time zone '{tz_name}'",
+                                "use an IANA name such as Europe/Berlin or America/New_York"))
+        tz = dt.timezone.utc
+    try:
+        timeline = _TIMELINE.validate_python(data, context={"tz": tz})
+    except ValidationError as exc:
+        problems.extend(_located(exc, doc))
+        timeline = None
+    if problems:
+        raise InvalidInput(problems)
+    return timeline
+
+
+def _located(exc: ValidationError, doc: Document) -> list[Problem]:
+    out = []
+    data = doc.data
+    for err in exc.errors():
+        loc = list(err["loc"])
+        # Drop the discriminator tag pydantic inserts after a list index: ('events', 0, 'call', ...)
+        if len(loc) >= 3 and loc[0] == "events" and isinstance(loc[1], int) and loc[2] in EVENT_MODELS:
+            loc.pop(2)
+        loc = [("from" if part == "from_" else part) for part in loc]
+        path = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+        kind = err["type"]
+        field_name = path[-1] if path else ""
+        hint = ""
+        if kind == "extra_forbidden":
+            allowed = _allowed_fields(data, path)
+            message = f"unknown field '{field_name}'"
+            hint = did_you_mean(field_name, allowed) if allowed else ""
+            pos = doc.where(path, key=True)
+        elif kind == "missing":
+            message = f"missing field '{field_name}'"
+            pos = doc.where(path[:-1])
+        elif kind in ("union_tag_invalid", "union_tag_not_found"):
+            tag = _get(data, path + ("type",))
+            if tag is None:
+                message, pos = "event has no 'type'", doc.where(path)
+            else:
+                message = f"unknown event type '{tag}'"
+                hint = did_you_mean(tag, EVENT_TYPES)
+                pos = doc.where(path + ("type",))
+        elif kind == "literal_error":
+            message = f"'{field_name}': {err['msg'].lower()}"
+            pos = doc.where(path)
+        else:
+            message = f"'{field_name}': {err['msg']}" if field_name != "" else err["msg"]
+            message = message.replace("Value error, ", "")
+            pos = doc.where(path)
+        out.append(Problem(doc.file, pos[0], pos[1], message, hint))
+    return out
+
+
+def _get(data: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _allowed_fields(data: Any, path: tuple) -> list[str]:
+    parent = path[:-1]
+    if parent == ():
+        return list(Timeline.model_fields)
+    if len(parent) == 2 and parent[0] == "events":
+        model = EVENT_MODELS.get(_get(data, parent + ("type",)))
+        if model:
+            return [f.alias or name for name, f in model.model_fields.items()]
+    if "interviewers" in parent:
+        return list(Person.model_fields)
+    return []
+
+
+def load_timeline(source: str, *, text: str | None = None) -> Timeline:
+    """Load an events document from a file (YAML or JSON), or from ``text``."""
+    doc = load_text(text, source) if text is not None else load_file(source)
+    return timeline_from_document(doc)

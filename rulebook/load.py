@@ -1,0 +1,168 @@
+"""Loading a policy: read the file, merge its layers, validate schema and semantics.
+
+``load_policy`` is the one way in; it reports every problem of every layer at once
+(``InvalidInput``) or returns a :class:`LoadedPolicy` the compiler can trust.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import policy as P
+from .layering import parent_path, resolve
+from .problems import InvalidInput, Problem, did_you_mean
+from .source import Document, load_file, load_text
+from .validate import Checked, check
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    """A validated policy with its source document and what validation learnt."""
+
+    policy: P.Policy
+    document: Document
+    checked: Checked
+
+    @property
+    def name(self) -> str:
+        return self.policy.policy
+
+
+def policies_dir() -> Path:
+    """Where the shipped policies are: the installed package data, or the checkout."""
+    try:
+        base = resources.files("rulebook.policies")
+        if base.joinpath("standard.yaml").is_file():
+            return Path(str(base))
+    except ModuleNotFoundError:  # pragma: no cover - running from a bare checkout
+        pass
+    return Path(__file__).resolve().parent.parent / "policies"
+
+
+def shipped_policies() -> list[str]:
+    return sorted(p.stem for p in policies_dir().glob("*.yaml"))
+
+
+def shipped_path(name: str) -> Path | None:
+    """The path of a shipped policy called ``name``, if there is one."""
+    if "/" in name or "\\" in name or name.endswith((".yaml", ".yml", ".json")):
+        return None
+    path = policies_dir() / f"{name}.yaml"
+    return path if path.is_file() else None
+
+
+def policy_path(ref: str) -> Path:
+    """A ``--policy`` argument as a file: a shipped name, else a path."""
+    found = shipped_path(ref)
+    if found is not None:
+        return found
+    path = Path(ref)
+    if not path.exists() and "/" not in ref and not ref.endswith((".yaml", ".yml", ".json")):
+        raise InvalidInput([Problem(ref, 0, 0, f"no shipped policy called '{ref}'",
+                                    did_you_mean(ref, shipped_policies()))])
+    return path
+
+
+def _load_parent(ref: str, child_file: str) -> Document:
+    return load_file(parent_path(ref, child_file, shipped_path))
+
+
+def load_policy(ref: str | Path, *, text: str | None = None) -> LoadedPolicy:
+    """Load a policy by shipped name or path (or from ``text``, named ``ref``)."""
+    if text is not None:
+        doc = load_text(text, str(ref))
+    else:
+        doc = load_file(policy_path(str(ref)))
+    return policy_from_document(doc)
+
+
+def policy_from_document(doc: Document) -> LoadedPolicy:
+    if not isinstance(doc.data, dict):
+        raise InvalidInput([doc.problem((), "a policy is a mapping with 'policy' and 'rules'")])
+    merged = resolve(doc, _load_parent)
+    try:
+        policy = P.Policy.model_validate(merged.data)
+    except ValidationError as exc:
+        raise InvalidInput(schema_problems(exc, merged)) from None
+    checked = check(policy, merged)
+    if checked.problems:
+        raise InvalidInput(checked.problems)
+    return LoadedPolicy(policy, merged, checked)
+
+
+# -- schema errors, located ---------------------------------------------------------------
+
+def _model_at(path: tuple) -> type[BaseModel] | None:
+    """The pydantic model that describes the mapping at ``path``."""
+    n = len(path)
+    if n == 0:
+        return P.Policy
+    if path == ("settings",):
+        return P.Settings
+    if path == ("settings", "office_hours"):
+        return P.OfficeHours
+    section = {"rules": P.Rule, "derive": P.Derivation, "limits": P.Limit}.get(path[0])
+    if section is None:
+        return None
+    if n == 2:
+        return section
+    if n == 3 and path[2] == "window":
+        return P.Window
+    if n == 3 and path[2] == "channel":
+        return P.ChannelChoice
+    if n == 4 and path[2] in ("when", "absent"):
+        return P.Pattern
+    if n == 6 and path[2] in ("when", "absent") and path[4] == "where":
+        return P.Condition
+    return None
+
+
+def _data_path(loc: tuple, data: Any, kind: str) -> tuple:
+    """Pydantic's error location, without its union-branch labels."""
+    out, cur = [], data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(cur, dict) and part in cur:
+            out.append(part)
+            cur = cur[part]
+        elif isinstance(cur, list) and isinstance(part, int) and part < len(cur):
+            out.append(part)
+            cur = cur[part]
+        elif last and kind in ("missing", "extra_forbidden"):
+            out.append(part)
+    return tuple(out)
+
+
+def schema_problems(exc: ValidationError, doc: Document) -> list[Problem]:
+    seen: set[tuple] = set()
+    out = []
+    for err in exc.errors():
+        kind = err["type"]
+        path = _data_path(tuple(err["loc"]), doc.data, kind)
+        if path in seen:
+            continue  # one message per place: union branches repeat themselves
+        seen.add(path)
+        name = path[-1] if path else ""
+        if kind == "extra_forbidden":
+            model = _model_at(path[:-1])
+            allowed = [f.alias or k for k, f in model.model_fields.items()] if model else []
+            out.append(doc.problem(path, f"unknown key '{name}'", did_you_mean(name, allowed),
+                                   key=True))
+        elif kind == "missing":
+            out.append(doc.problem(path[:-1], f"missing key '{name}'"))
+        else:
+            msg = err["msg"].replace("Value error, ", "")
+            if kind == "string_pattern_mismatch" and path and path[-1] != "policy":
+                msg = "use lower-case letters, digits and underscores (e.g. send_thank_you)"
+                if "sources" in path:
+                    msg = "a guideline id looks like G5"
+            elif kind == "literal_error":
+                msg = msg[0].lower() + msg[1:]
+            label = f"'{name}': " if isinstance(name, str) and name else ""
+            out.append(doc.problem(path, label + msg))
+    return out

@@ -1,0 +1,88 @@
+"""Durations (``24h``, ``3d``, ``2w``, ``5bd``) and time expressions (``iv + 24h``).
+
+A time expression names an anchor, the evaluation time ``now``, a matched fact's time
+(``iv``) or one of its time fields (``n.decision_by``), followed by offsets. Hours,
+minutes, days and weeks are exact (a day is 24 hours); ``bd`` counts business days
+(Monday to Friday) on the calendar of the application's time zone, keeping the time of
+day, and is only allowed in windows, where the host computes them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+UNIT_WORDS = {"m": "minute", "h": "hour", "d": "day", "w": "week", "bd": "business day"}
+_DURATION = re.compile(r"^\s*(\d+)\s*(bd|m|h|d|w)\s*$")
+_TERM = re.compile(r"\s*([+-])\s*(\d+)\s*(bd|m|h|d|w)\s*")
+_ANCHOR = re.compile(r"^\s*([a-z_][a-z0-9_]*)(?:\.([a-z_][a-z0-9_]*))?")
+
+DURATION_SYNTAX = "a number and a unit: 30m, 24h, 3d, 2w or 5bd (business days)"
+EXPR_SYNTAX = "a name and offsets, e.g. iv + 24h, n.decision_by + 1bd, now - 14d"
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A signed amount of one unit."""
+
+    sign: int
+    amount: int
+    unit: str
+
+    @property
+    def seconds(self) -> int:
+        return self.sign * self.amount * UNITS[self.unit]
+
+    def words(self) -> str:
+        word = UNIT_WORDS[self.unit]
+        return f"{self.amount} {word}{'' if self.amount == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class TimeExpr:
+    """``anchor[.field] (+|- N unit)*``; ``field`` None means the fact's own time."""
+
+    anchor: str
+    field: str | None
+    offsets: tuple[Offset, ...]
+    text: str
+
+    @property
+    def business_days(self) -> bool:
+        return any(o.unit == "bd" for o in self.offsets)
+
+    @property
+    def exact_seconds(self) -> int:
+        """The offset in seconds (only for expressions without business days)."""
+        return sum(o.seconds for o in self.offsets)
+
+    def offset_words(self) -> str:
+        """The offsets for a person: '24 hours', '1 week and 2 days', or '' for none."""
+        parts = [("minus " if o.sign < 0 else "") + o.words() for o in self.offsets]
+        return " and ".join(parts)
+
+
+def parse_duration(text: object) -> Offset:
+    """Parse ``24h``; raise ValueError with the syntax for anything else."""
+    match = _DURATION.match(str(text)) if isinstance(text, (str, int)) else None
+    if not match or isinstance(text, bool):
+        raise ValueError(f"'{text}' is not a duration: write {DURATION_SYNTAX}")
+    return Offset(1, int(match.group(1)), match.group(2))
+
+
+def parse_time_expr(text: object) -> TimeExpr:
+    """Parse ``iv + 24h``; raise ValueError with the syntax for anything else."""
+    if not isinstance(text, str):
+        raise ValueError(f"'{text}' is not a time expression: write {EXPR_SYNTAX}")
+    match = _ANCHOR.match(text)
+    if not match:
+        raise ValueError(f"'{text}' is not a time expression: write {EXPR_SYNTAX}")
+    pos, offsets = match.end(), []
+    while pos < len(text):
+        term = _TERM.match(text, pos)
+        if not term or term.end() == pos:
+            raise ValueError(f"'{text}' is not a time expression: write {EXPR_SYNTAX}")
+        offsets.append(Offset(1 if term.group(1) == "+" else -1, int(term.group(2)), term.group(3)))
+        pos = term.end()
+    return TimeExpr(match.group(1), match.group(2), tuple(offsets), text.strip())

@@ -1,0 +1,336 @@
+"""Semantic checks of a policy, beyond its schema: names, fields, types, strata.
+
+Everything a compiler needs to be able to trust is checked here, and every problem is
+reported at once with its position: an unknown fact type or field, a name used before
+it is bound, a literal of the wrong type, a time expression on a non-time field, a
+reason placeholder that names nothing, derived facts that depend on themselves.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from .policy import Condition, Limit, Pattern, Policy, Rule
+from .problems import Problem, did_you_mean
+from .source import Document
+from .timeexpr import TimeExpr, parse_time_expr
+from .vocabulary import (BOOL, BUILTIN_TYPES, COMMON_FIELDS, FACT_FIELDS, GUIDELINES, INT,
+                         NOW, TEXT, TIME)
+
+MAX_POSITIVE = 16  # durable-rules' limit of positive patterns per rule (with 'now')
+RESERVED = {NOW, "to", "channel", "start", "due", "end", "action", "until", "application",
+            "start_offset", "due_offset", "end_offset", "until_offset"}
+_REF = re.compile(r"^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$")
+
+
+@dataclass
+class Checked:
+    """What validation learnt that the compiler and evaluators use."""
+
+    fact_fields: dict[str, dict[str, object]]     # every fact type -> its fields
+    strata: dict[tuple[str, str], int]            # (section, id) -> stratum, from 1
+    problems: list[Problem] = field(default_factory=list)
+
+
+def field_kind(kind: object) -> str:
+    """TEXT for enumerations, else the kind itself."""
+    return TEXT if isinstance(kind, tuple) else str(kind)
+
+
+class _Checker:
+    def __init__(self, policy: Policy, doc: Document):
+        self.policy, self.doc = policy, doc
+        self.problems: list[Problem] = []
+        self.fields: dict[str, dict[str, object]] = {t: dict(COMMON_FIELDS, **f)
+                                                    for t, f in FACT_FIELDS.items()}
+        self.producers: dict[str, list[str]] = {}
+
+    def err(self, path: tuple, message: str, hint: str = "", key: bool = False) -> None:
+        self.problems.append(self.doc.problem(path, message, hint, key=key))
+
+    # -- derived fact types -------------------------------------------------------------
+    def declare_derived(self) -> None:
+        for did, d in self.policy.active("derive").items():
+            name = d.fact or did
+            if name in BUILTIN_TYPES or name == NOW:
+                self.err(("derive", did), f"derived fact '{name}' has the name of a built-in fact",
+                         key=True)
+                continue
+            self.producers.setdefault(name, []).append(did)
+        for name, dids in self.producers.items():
+            self.fields[name] = dict(COMMON_FIELDS)
+        # field types of derived facts come from their 'set' sources; resolved in order
+        for _ in range(len(self.producers) + 1):
+            for did, d in self.policy.active("derive").items():
+                name = d.fact or did
+                if name not in self.producers:
+                    continue
+                scope = {a: p.types for a, p in d.when.items()}
+                for fname, ref in d.set.items():
+                    kind = self.ref_kind(scope, ref)
+                    if kind is not None:
+                        self.fields[name].setdefault(fname, kind)
+
+    def ref_kind(self, scope: dict[str, list[str]], ref: str) -> object | None:
+        m = _REF.match(ref) if isinstance(ref, str) else None
+        if not m or m.group(1) not in scope:
+            return None
+        return self.common_fields(scope[m.group(1)]).get(m.group(2))
+
+    def common_fields(self, types: list[str]) -> dict[str, object]:
+        known = [self.fields[t] for t in types if t in self.fields]
+        if not known:
+            return {}
+        out = dict(known[0])
+        for f in known[1:]:
+            out = {k: v for k, v in out.items() if k in f and field_kind(f[k]) == field_kind(v)}
+        return out
+
+    # -- patterns -----------------------------------------------------------------------
+    def check_entry(self, section: str, eid: str, entry) -> dict[str, list[str]]:
+        base = (section, eid)
+        scope: dict[str, list[str]] = {}
+        uses_now = False
+        for alias, pattern in entry.when.items():
+            path = base + ("when", alias)
+            if alias in RESERVED:
+                self.err(path, f"'{alias}' is a reserved word; choose another name", key=True)
+            uses_now |= self.check_pattern(path, pattern, scope)
+            scope[alias] = pattern.types
+        for i, pattern in enumerate(entry.absent):
+            uses_now |= self.check_pattern(base + ("absent", i), pattern, scope)
+        if len(entry.when) + (1 if uses_now else 0) > MAX_POSITIVE:
+            self.err(base + ("when",), f"at most {MAX_POSITIVE} facts can be matched at once "
+                     "(the evaluation time counts as one)")
+        return scope
+
+    def check_pattern(self, path: tuple, p: Pattern, scope: dict[str, list[str]]) -> bool:
+        uses_now = p.since is not None
+        types_ok = True
+        for t in p.types:
+            if t not in self.fields:
+                types_ok = False
+                self.err(path + ("fact",), f"unknown fact type '{t}'",
+                         did_you_mean(t, self.fields))
+        if not types_ok:
+            return uses_now
+        fields = self.common_fields(p.types)
+        for fname, cond in p.where.items():
+            kind = fields.get(fname)
+            if kind is None:
+                self.err(path + ("where", fname), f"'{'/'.join(p.types)}' has no field '{fname}'",
+                         did_you_mean(fname, fields), key=True)
+                continue
+            uses_now |= self.check_condition(path + ("where", fname), kind, cond, scope)
+        for fname, ref in p.same.items():
+            kind = fields.get(fname)
+            if kind is None:
+                self.err(path + ("same", fname), f"'{'/'.join(p.types)}' has no field '{fname}'",
+                         did_you_mean(fname, fields), key=True)
+                continue
+            other = self.check_ref(path + ("same", fname), ref, scope)
+            if other is not None and field_kind(other) != field_kind(kind):
+                self.err(path + ("same", fname),
+                         f"'{fname}' is {field_kind(kind)} but '{ref}' is {field_kind(other)}")
+        for rel in ("after", "before"):
+            alias = getattr(p, rel)
+            if alias is not None and alias not in scope:
+                self.err(path + (rel,), f"'{alias}' is not a name bound before this fact",
+                         did_you_mean(alias, scope))
+        return uses_now
+
+    def check_condition(self, path: tuple, kind: object, cond: Condition, scope) -> bool:
+        uses_now = False
+        for op, value in cond.tests():
+            if op == "exists":
+                continue
+            if kind == TIME:
+                if op == "in":
+                    self.err(path, "'in' does not apply to times; use ge/le")
+                    continue
+                try:
+                    expr = parse_time_expr(value)
+                except ValueError as exc:
+                    self.err(path + (op,), str(exc))
+                    continue
+                uses_now |= expr.anchor == NOW
+                self.check_expr(path + (op,), expr, scope, allow_bd=False)
+                continue
+            values = value if op == "in" else [value]
+            for v in values:
+                self.check_literal(path + (op,), kind, op, v)
+        return uses_now
+
+    def check_literal(self, path, kind, op, v) -> None:
+        if op in ("gt", "ge", "lt", "le") and kind != INT:
+            self.err(path, f"'{op}' compares numbers or times, not {field_kind(kind)}")
+        elif op == "in" and kind not in (TEXT,) and not isinstance(kind, tuple):
+            self.err(path, "'in' takes text values only")
+        elif isinstance(kind, tuple):
+            if v not in kind:
+                self.err(path, f"'{v}' is not a possible value", did_you_mean(str(v), kind))
+        elif kind == INT and (isinstance(v, bool) or not isinstance(v, int)):
+            self.err(path, f"expected a whole number, not '{v}'")
+        elif kind == BOOL and not isinstance(v, bool):
+            self.err(path, f"expected true or false, not '{v}'")
+        elif kind == TEXT and not isinstance(v, str):
+            self.err(path, f"expected text, not '{v}'")
+
+    def check_ref(self, path, ref, scope) -> object | None:
+        m = _REF.match(ref) if isinstance(ref, str) else None
+        if not m:
+            self.err(path, f"'{ref}' should name a bound fact's field, like 'p.name'")
+            return None
+        alias, fname = m.groups()
+        if alias not in scope:
+            self.err(path, f"'{alias}' is not a name bound before this fact",
+                     did_you_mean(alias, scope))
+            return None
+        if not any(t in self.fields for t in scope[alias]):
+            return None  # the unknown type was reported already
+        fields = self.common_fields(scope[alias])
+        if fname not in fields:
+            self.err(path, f"'{alias}' ({'/'.join(scope[alias])}) has no field '{fname}'",
+                     did_you_mean(fname, fields))
+            return None
+        return fields[fname]
+
+    def check_expr(self, path, expr: TimeExpr, scope, allow_bd: bool) -> None:
+        if expr.business_days and not allow_bd:
+            self.err(path, "business days ('bd') are only allowed in windows and 'until'")
+        if expr.anchor == NOW:
+            if expr.field:
+                self.err(path, "'now' has no fields")
+            return
+        if expr.anchor not in scope:
+            self.err(path, f"'{expr.anchor}' is not a bound name", did_you_mean(expr.anchor, scope))
+            return
+        if expr.field is not None:
+            kind = self.common_fields(scope[expr.anchor]).get(expr.field)
+            if kind != TIME:
+                self.err(path, f"'{expr.anchor}.{expr.field}' is not a time")
+
+    def check_template(self, path, text: str, scope, extra: set[str]) -> None:
+        try:
+            names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+        except ValueError as exc:
+            self.err(path, f"reason template: {exc}", "write {name.field}; double braces for a brace")
+            return
+        for raw in names:
+            name = raw.split("|", 1)[0].strip()
+            head, _, _ = name.partition(".")
+            if name in extra or head == "application":
+                continue
+            if head not in scope:
+                self.err(path, f"reason names '{{{raw}}}', which is not bound",
+                         did_you_mean(head, list(scope) + sorted(extra)))
+                continue
+            if "." in name and any(t in self.fields for t in scope[head]):
+                fname = name.split(".", 1)[1]
+                if fname not in self.common_fields(scope[head]):
+                    self.err(path, f"reason names '{{{raw}}}', but '{head}' has no field '{fname}'",
+                             did_you_mean(fname, self.common_fields(scope[head])))
+
+    # -- entries ------------------------------------------------------------------------
+    def run(self) -> Checked:
+        self.declare_derived()
+        pol = self.policy
+        actions = {r.action for r in pol.active("rules").values()}
+        for section in ("derive", "rules", "limits"):
+            for eid, entry in pol.active(section).items():
+                base = (section, eid)
+                for i, gid in enumerate(entry.sources):
+                    if gid not in GUIDELINES:
+                        self.err(base + ("sources", i), f"no guideline '{gid}' in the catalogue",
+                                 "G1..G24; see GUIDELINES.md")
+                scope = self.check_entry(section, eid, entry)
+                if section == "derive":
+                    self.check_derivation(base, entry, scope)
+                elif section == "rules":
+                    self.check_rule(base, entry, scope)
+                else:
+                    self.check_limit(base, entry, scope, actions)
+        return Checked(self.fields, self.stratify(), self.problems)
+
+    def check_derivation(self, base, d, scope) -> None:
+        if d.at is not None and d.at not in scope:
+            self.err(base + ("at",), f"'{d.at}' is not bound in 'when'", did_you_mean(d.at, scope))
+        for fname, ref in d.set.items():
+            if fname == "at":
+                self.err(base + ("set", fname), "'at' is set by 'at:', not by 'set'", key=True)
+            self.check_ref(base + ("set", fname), ref, scope)
+
+    def check_rule(self, base, r: Rule, scope) -> None:
+        if r.to is not None:
+            kind = self.check_ref(base + ("to",), r.to, scope)
+            if kind is not None and field_kind(kind) != TEXT:
+                self.err(base + ("to",), f"'{r.to}' is not a person's name")
+        for part in ("start", "due", "end"):
+            expr = getattr(r.window, part)
+            if expr is not None:
+                self.check_expr(base + ("window", part), expr, scope, allow_bd=True)
+        if r.channel is not None:
+            allowed = self.policy.settings.channels
+            options = [r.channel.default] + list(r.channel.fallback)
+            if not any(c in allowed for c in options):
+                self.err(base + ("channel",), "none of this rule's channels is allowed by the "
+                         "policy's settings.channels", "allowed: " + ", ".join(allowed))
+        extra = {"to", "channel", "start", "due", "end", "action", "start_offset",
+                 "due_offset", "end_offset"}
+        self.check_template(base + ("reason",), r.reason, scope, extra)
+
+    def check_limit(self, base, lim: Limit, scope, actions: set[str]) -> None:
+        if lim.until is not None:
+            self.check_expr(base + ("until",), lim.until, scope, allow_bd=True)
+        names = [] if lim.applies_to == "all" else list(lim.applies_to)
+        for key, group in (("applies_to", names), ("except", lim.except_)):
+            for i, name in enumerate(group):
+                if name not in actions:
+                    self.err(base + (key, i), f"no rule recommends '{name}'",
+                             did_you_mean(name, actions))
+        extra = {"until", "until_offset", "action", "to"}
+        self.check_template(base + ("reason",), lim.reason, scope, extra)
+
+    # -- strata -------------------------------------------------------------------------
+    def stratify(self) -> dict[tuple[str, str], int]:
+        """Each entry runs after every derived fact it reads is complete."""
+        deps: dict[tuple[str, str], set[str]] = {}
+        for section in ("derive", "rules", "limits"):
+            for eid, entry in self.policy.active(section).items():
+                read = {t for p in list(entry.when.values()) + entry.absent for t in p.types}
+                deps[(section, eid)] = {t for t in read if t in self.producers}
+        level: dict[str, int] = {}
+        visiting: set[str] = set()
+
+        def fact_level(name: str, trail: tuple) -> int:
+            if name in level:
+                return level[name]
+            if name in visiting:
+                self.err(("derive", self.producers[name][0]),
+                         "derived facts depend on each other in a cycle: "
+                         + " -> ".join(trail + (name,)), key=True)
+                return 1
+            visiting.add(name)
+            lv = 1
+            for did in self.producers[name]:
+                for dep in deps[("derive", did)]:
+                    lv = max(lv, fact_level(dep, trail + (name,)) + 1)
+            visiting.discard(name)
+            level[name] = lv
+            return lv
+
+        strata = {}
+        for key, read in deps.items():
+            strata[key] = max([1] + [fact_level(n, ()) + 1 for n in read])
+        for name in self.producers:
+            for did in self.producers[name]:
+                strata[("derive", did)] = fact_level(name, ())
+        return strata
+
+
+def check(policy: Policy, doc: Document) -> Checked:
+    """Check ``policy`` (parsed from ``doc``); problems are in the result."""
+    return _Checker(policy, doc).run()
