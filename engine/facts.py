@@ -1,0 +1,131 @@
+"""Turning a timeline into facts: flat, typed, with identities the engine can trust.
+
+A fact is a flat JSON object: ``type``, ``id``, ``seq`` (its place in the canonical order
+of events), ``t`` (epoch seconds), ``z`` (always 0: the sentinel joins read it), and its
+fields, with times as epoch seconds and no nulls (a missing field is absent). Only
+events at or before the evaluation time are facts: the engine sees the timeline *as of*
+that moment.
+
+The canonical order sorts by time, then by a lifecycle rank of the type, then by
+content, so the same events in any order give the same facts, ids and output. Person
+names are matched case- and space-insensitively and shown as first written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Iterable
+
+from rulebook.compiler import INIT_TYPE, fnv1a32
+from rulebook.events import Timeline
+from rulebook.vocabulary import NOW
+
+TYPE_RANK = {name: i for i, name in enumerate((
+    "interview_scheduled", "interview", "contact_details", "next_steps", "referral_contact",
+    "thank_you_sent", "promise", "materials_sent", "follow_up_sent", "call", "reply",
+    "withdrawn"))}
+PERSON_FIELDS = ("to", "from", "name")
+Fact = dict[str, Any]
+
+
+def epoch(moment: dt.datetime) -> int:
+    return int(moment.timestamp())
+
+
+def person_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _event_fields(event) -> dict[str, Any]:
+    data = event.model_dump(by_alias=True, exclude_none=True)
+    data.pop("note", None)
+    for key, value in list(data.items()):
+        if isinstance(value, dt.datetime):
+            data[key] = epoch(value)
+    return data
+
+
+def timeline_facts(timeline: Timeline, at: dt.datetime) -> list[Fact]:
+    """The facts of ``timeline`` as of ``at``, in canonical order, with unique ids."""
+    now = epoch(at)
+    rows = []
+    for event in timeline.events:
+        data = _event_fields(event)
+        if data["at"] > now:
+            continue
+        rows.append(data)
+    rows.sort(key=lambda d: (d["at"], TYPE_RANK[d["type"]], json.dumps(d, sort_keys=True)))
+    spelling: dict[str, str] = {}
+    for data in rows:  # first spelling of each person, in canonical order
+        for person in data.get("interviewers", []):
+            spelling.setdefault(person_key(person["name"]), " ".join(person["name"].split()))
+        for key in PERSON_FIELDS:
+            if isinstance(data.get(key), str):
+                spelling.setdefault(person_key(data[key]), " ".join(data[key].split()))
+    facts: list[Fact] = []
+    for seq, data in enumerate(rows, start=1):
+        people = data.pop("interviewers", [])
+        fact = {"type": data.pop("type"), "id": f"e{seq}", "seq": seq, "t": data.pop("at"), "z": 0}
+        for key, value in data.items():
+            if key in PERSON_FIELDS:
+                value = spelling[person_key(value)]
+            fact[key] = value
+        facts.append(fact)
+        if fact["type"] == "interview":
+            seen = set()
+            for person in people:
+                key = person_key(person["name"])
+                if key in seen:
+                    continue  # the same interviewer listed twice is one person
+                seen.add(key)
+                iv = {"type": "interviewer", "id": f"e{seq}p{len(seen)}", "seq": seq,
+                      "t": fact["t"], "z": 0, "round": fact.get("round", 1),
+                      "interview": fact["id"]}
+                iv.update({k: v for k, v in person.items() if k != "name"})
+                iv["name"] = spelling[key]
+                facts.append(iv)
+    return facts
+
+
+def now_fact(at: dt.datetime) -> Fact:
+    return {"type": NOW, "id": NOW, "seq": 0, "t": epoch(at), "z": 0}
+
+
+def init_fact() -> Fact:
+    return {"type": INIT_TYPE, "id": INIT_TYPE, "seq": 0, "t": 0, "z": 0}
+
+
+def derived_fact(kind: str, derivation: str, bindings: dict[str, Fact], at_name: str,
+                 sets: dict[str, str]) -> Fact:
+    """The fact a derivation produces from one match; its id names the match."""
+    anchor = bindings[at_name]
+    ids = ",".join(f"{k}={bindings[k]['id']}" for k in sorted(bindings) if k != NOW)
+    fact = {"type": kind, "id": f"d:{derivation}:{ids}", "seq": anchor["seq"], "t": anchor["t"],
+            "z": 0}
+    for fname, ref in sets.items():
+        alias, src = ref.split(".", 1)
+        value = bindings[alias].get("t" if src == "at" else src)
+        if value is not None:
+            fact[fname] = value
+    return fact
+
+
+def with_unique_hashes(facts: Iterable[Fact]) -> list[Fact]:
+    """Facts whose ids have distinct 32-bit hashes (the engine compares hashes only).
+
+    On a collision the later fact's id gets a ``~`` suffix until its hash is free; ids
+    stay deterministic because the facts come in canonical order.
+    """
+    seen: set[int] = set()
+    out = []
+    for fact in facts:
+        h = fnv1a32(fact["id"])
+        if h in seen:
+            fact = dict(fact)
+            while h in seen:
+                fact["id"] += "~"
+                h = fnv1a32(fact["id"])
+        seen.add(h)
+        out.append(fact)
+    return out

@@ -1,0 +1,248 @@
+"""From matches to advice: windows, channels, limits, reasons, and a stable order.
+
+This is the policy language's meaning after matching, shared by the durable-rules
+evaluator and the reference evaluator (which differ only in how they find matches):
+
+- a rule's match gives a window in the application's time zone; office hours move its
+  start forward and its end back; a window that ended before the evaluation time is gone;
+- a limit's match is in force while its ``until`` is after the evaluation time (or for
+  good, without ``until``); it holds back every recommendation of an action it applies
+  to, if it is still in force when that recommendation's window opens;
+- an open window is an *action* (its ``due`` is never before now), a later one is
+  *upcoming*;
+- the channel is the employer's stated preference (if the rule allows it), else the
+  rule's default, else its fallbacks: the first the policy allows;
+- a reason is the rule's template filled with the match's facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from typing import Any, Iterable, Optional
+
+from rulebook.advice import Advice, HeldBack, Recommendation, Window
+from rulebook.compiler import Program
+from rulebook.events import Timeline
+from rulebook.policy import Limit, Rule
+from rulebook.vocabulary import FACT_FIELDS, NOW, TIME
+
+from .facts import Fact, person_key
+from .runtime import Match
+from .timing import OfficeClock, evaluate, from_epoch, words_time
+
+_FAR = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+
+
+def advise(program: Program, timeline: Timeline, at: dt.datetime,
+           matches: Iterable[Match]) -> Advice:
+    tz = timeline.tz
+    at = at.astimezone(tz)
+    policy = program.policy
+    matches = list(matches)
+    clock = OfficeClock(policy.settings.office_hours, tz)
+    stated = _stated_channels(matches, timeline, at)
+    blockers = []
+    for m in matches:
+        if m.section == "limits":
+            lim = policy.limits[m.id]
+            until = evaluate(lim.until, m.bindings, at, tz) if lim.until else None
+            if until is None or until > at:
+                blockers.append((m, lim, until))
+
+    actions, upcoming, held = {}, {}, {}
+    for m in matches:
+        if m.section != "rules":
+            continue
+        rule = policy.rules[m.id]
+        window = _window(rule, m.bindings, at, tz, clock)
+        if window is None:
+            continue
+        start, due, end = window
+        to = _value(rule.to, m.bindings) if rule.to else None
+        channel = _channel(rule, to, stated, policy.settings.channels)
+        opens = max(at, start)
+        block = _blocking(blockers, rule.action, opens)
+        if start <= at:
+            due = max(due, at)
+        words = _RuleWords(rule, m.bindings, tz, to, channel, (start, due, end), timeline)
+        base = dict(action=rule.action, to=to, channel=channel,
+                    window=Window(start=start, due=due, end=end), rule=m.id,
+                    sources=list(rule.sources))
+        if block is not None:
+            bm, lim, until = block
+            reason = _LimitWords(lim, bm.bindings, tz, until, rule.action, to, timeline).render()
+            entry = HeldBack(**base, reason=reason, limit=bm.id, until=until)
+            held[entry.model_dump_json()] = (entry, rule.priority)
+            continue
+        entry = Recommendation(**base, reason=words.render())
+        target = actions if start <= at else upcoming
+        target[entry.model_dump_json()] = (entry, rule.priority)
+
+    def order(by_start: bool):
+        def key(item):
+            rec, pri = item
+            w = rec.window
+            return ((w.start if by_start else w.due), w.due, pri, rec.action, rec.to or "",
+                    rec.rule, w.start, w.end or _FAR, rec.channel or "", rec.reason)
+        return key
+
+    return Advice(
+        policy=policy.policy, at=at,
+        actions=[r for r, _ in sorted(actions.values(), key=order(False))],
+        upcoming=[r for r, _ in sorted(upcoming.values(), key=order(True))],
+        held_back=[r for r, _ in sorted(held.values(), key=lambda i: (
+            i[0].until or _FAR, i[0].window.due, i[1], i[0].action, i[0].to or "",
+            i[0].rule, i[0].limit, i[0].window.start, i[0].reason))],
+    )
+
+
+def _window(rule: Rule, b: dict[str, Fact], at, tz, clock: OfficeClock):
+    start = evaluate(rule.window.start, b, at, tz)
+    due = evaluate(rule.window.due, b, at, tz)
+    end = evaluate(rule.window.end, b, at, tz) if rule.window.end else None
+    if rule.office_hours:
+        start = clock.next_open(start)
+        due = clock.next_open(due) if due else None
+        end = clock.last_open(end) if end is not None else None
+        if start is None or due is None or (end is not None and end < start):
+            return None
+    due = max(due, start)
+    if end is not None:
+        due = min(due, end)
+        if end < at:
+            return None
+    return start, due, end
+
+
+def _blocking(blockers, action: str, opens: dt.datetime):
+    """The limit in force longest among those that still block when the window opens."""
+    found = None
+    for m, lim, until in blockers:
+        if lim.applies_to != "all" and action not in lim.applies_to:
+            continue
+        if action in lim.except_:
+            continue
+        if until is not None and until <= opens:
+            continue
+        key = (until or _FAR, m.id)
+        if found is None or key > found[0]:
+            found = (key, (m, lim, until))
+    return found[1] if found else None
+
+
+def _value(ref: str, b: dict[str, Fact]) -> Any:
+    alias, field = ref.split(".", 1)
+    return b[alias].get("t" if field == "at" else field)
+
+
+def _stated_channels(matches, timeline: Timeline, at) -> list[tuple[Optional[str], str]]:
+    """(person key or None for everyone, channel) from next_steps, latest first."""
+    out = []
+    events = [e for e in timeline.events if e.type == "next_steps" and e.preferred_channel
+              and e.at <= at]
+    events.sort(key=lambda e: (e.at, e.preferred_channel, e.from_ or ""), reverse=True)
+    for e in events:
+        out.append((person_key(e.from_) if e.from_ else None, e.preferred_channel))
+    return out
+
+
+def _channel(rule: Rule, to, stated, allowed) -> Optional[str]:
+    if rule.channel is None:
+        return None
+    options = []
+    if rule.channel.stated:
+        key = person_key(to) if to else None
+        for who, channel in stated:  # to nobody in particular: anyone's stated wish counts
+            if who is None or key is None or who == key:
+                options.append(channel)
+                break
+    options += [rule.channel.default] + list(rule.channel.fallback)
+    for c in options:
+        if c in allowed:
+            return c
+    return None
+
+
+# -- reasons --------------------------------------------------------------------------------
+
+_TIME_FIELDS = {f for fields in FACT_FIELDS.values() for f, k in fields.items() if k == TIME}
+
+
+class _Words:
+    """Fills a reason template; ``{name.field|default}`` and ``{moment:date}`` work."""
+
+    def __init__(self, bindings, tz, timeline: Timeline):
+        self.b, self.tz, self.timeline = bindings, tz, timeline
+
+    def special(self, name: str) -> Any:
+        raise KeyError(name)
+
+    def lookup(self, name: str, spec: str) -> Optional[str]:
+        head, _, field = name.partition(".")
+        if head == "application":
+            value = self.timeline.application.get(field)
+            return None if value is None else str(value)
+        if head in self.b and head != NOW:
+            fact = self.b[head]
+            if not field or field == "at":
+                return words_time(from_epoch(fact["t"], self.tz), spec == "date")
+            value = fact.get(field)
+            if value is None:
+                return None
+            if field in _TIME_FIELDS and isinstance(value, int):
+                return words_time(from_epoch(value, self.tz), spec == "date")
+            return _human(value)
+        value = self.special(name)
+        if isinstance(value, dt.datetime) or (value is None and name in ("end", "until")):
+            return words_time(value, spec == "date")
+        return None if value is None else str(value)
+
+    def fill(self, template: str) -> str:
+        out = []
+        for literal, name, spec, _ in string.Formatter().parse(template):
+            out.append(literal)
+            if name is None:
+                continue
+            name, _, default = name.partition("|")
+            value = self.lookup(name.strip(), spec or "")
+            out.append(value if value not in (None, "") else (default.strip() or "(unknown)"))
+        return " ".join("".join(out).split())
+
+
+def _human(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).replace("_", " ")
+
+
+class _RuleWords(_Words):
+    def __init__(self, rule: Rule, b, tz, to, channel, window, timeline):
+        super().__init__(b, tz, timeline)
+        self.rule, self.to, self.channel, self.window = rule, to, channel, window
+
+    def special(self, name):
+        start, due, end = self.window
+        w = self.rule.window
+        table = {"to": self.to, "channel": _human(self.channel) if self.channel else None,
+                 "start": start, "due": due, "end": end, "action": _human(self.rule.action),
+                 "start_offset": w.start.offset_words(), "due_offset": w.due.offset_words(),
+                 "end_offset": w.end.offset_words() if w.end else None}
+        return table[name]
+
+    def render(self) -> str:
+        return self.fill(self.rule.reason)
+
+
+class _LimitWords(_Words):
+    def __init__(self, lim: Limit, b, tz, until, action, to, timeline):
+        super().__init__(b, tz, timeline)
+        self.lim, self.until, self.action, self.to = lim, until, action, to
+
+    def special(self, name):
+        table = {"until": self.until, "action": _human(self.action), "to": self.to,
+                 "until_offset": self.lim.until.offset_words() if self.lim.until else None}
+        return table[name]
+
+    def render(self) -> str:
+        return self.fill(self.lim.reason)

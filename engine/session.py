@@ -1,0 +1,79 @@
+"""A thread-free host for durable-rules: one ruleset, one fresh session per batch.
+
+durable-rules' Python ``Host`` starts timer threads and runs actions off the caller's
+thread. Here the C extension is called directly: assert one batch of facts into a new
+session, drain every activation on the caller's thread, delete the session. Matching is
+all the engine does: firings come back as data, no Python action runs inside it, so
+there is nothing to swallow an exception.
+
+The C core keeps process-wide tables (rulesets, sessions), so every call into it holds
+one lock; evaluation in many threads is safe, and serialised only inside the engine.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import uuid
+from typing import Any
+
+import durable_rules_engine as _dre
+
+_ENGINE_LOCK = threading.Lock()  # the C core's tables are process-global
+
+
+class EngineError(RuntimeError):
+    """durable-rules refused a batch or failed while matching it."""
+
+
+class Ruleset:
+    """A compiled durable-rules ruleset and the sessions evaluated on it."""
+
+    def __init__(self, definition: dict[str, Any]):
+        # register a copy: durable-rules mutates the definition it is handed
+        self.definition = json.loads(json.dumps(definition))
+        self.name = "rb_" + uuid.uuid4().hex
+        self._sids = itertools.count(1)
+        with _ENGINE_LOCK:
+            self._handle = _dre.create_ruleset(self.name, json.dumps(self.definition))
+
+    def evaluate(self, facts: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+        """Assert ``facts`` as one batch in a fresh session; every firing, in order.
+
+        The batch must contain a fact that fires a housekeeping rule, so that deleting a
+        session in which nothing else fired is safe (it segfaults otherwise).
+        """
+        with _ENGINE_LOCK:
+            sid = str(next(self._sids))
+            payload = json.dumps([dict(f, sid=sid) for f in facts])
+            try:
+                result = _dre.assert_facts(self._handle, payload)
+            except _dre.error as exc:
+                raise EngineError(f"durable-rules refused the batch: {exc}") from None
+            firings = []
+            try:
+                started = _dre.start_action_for_state(self._handle, result[1])
+                message = started[1] if started else None
+                while message:
+                    for rule, bound in json.loads(message).items():
+                        firings.append((rule, bound))
+                    message = _dre.complete_and_start_action(self._handle, result[1])
+            except _dre.error as exc:
+                raise EngineError(f"durable-rules failed while matching: {exc}") from None
+            finally:
+                _dre.delete_state(self._handle, sid)
+            return firings
+
+    def close(self) -> None:
+        """Free the ruleset in the C core (its handle table is finite)."""
+        with _ENGINE_LOCK:
+            if self._handle is not None:
+                _dre.delete_ruleset(self._handle)
+                self._handle = None
+
+    def __del__(self):  # pragma: no cover - best effort at interpreter exit
+        try:
+            self.close()
+        except Exception:
+            pass

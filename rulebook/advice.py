@@ -1,0 +1,60 @@
+"""What an evaluation returns: recommendations, each with a window and a reason.
+
+These pydantic models serialise to exactly the JSON that ``rulebook recommend --format
+json`` prints. Times are ISO 8601 in the application's time zone, to the second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Optional
+
+from pydantic import BaseModel, ConfigDict, PlainSerializer
+
+Moment = Annotated[dt.datetime, PlainSerializer(lambda t: t.isoformat(timespec="seconds"),
+                                                return_type=str)]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Window(_Out):
+    """When to act: from ``start``, ideally by ``due``, at the latest by ``end`` (None: open)."""
+
+    start: Moment
+    due: Moment
+    end: Optional[Moment]
+
+
+class Recommendation(_Out):
+    """One thing to do, for whom, how, when, and why."""
+
+    action: str
+    to: Optional[str]
+    channel: Optional[str]
+    window: Window
+    rule: str
+    sources: list[str]
+    reason: str
+
+
+class HeldBack(Recommendation):
+    """A recommendation a limit blocks, and until when (None: for good)."""
+
+    limit: str
+    until: Optional[Moment]
+
+
+class Advice(_Out):
+    """The whole answer for one timeline at one moment."""
+
+    policy: str
+    at: Moment
+    actions: list[Recommendation]
+    upcoming: list[Recommendation]
+    held_back: list[HeldBack]
+
+    def to_json(self) -> str:
+        """The canonical JSON text: byte-identical for the same inputs."""
+        return self.model_dump_json(indent=2) + "\n"

@@ -1,0 +1,245 @@
+"""Compile a validated policy into durable-rules rulesets, one per stratum.
+
+The compiler emits only the subset of durable-rules' JSON that was measured to behave
+(``shared/notes/durable-rules.md``, and the probes kept in ``tests/test_durable_defences.py``):
+
+- one ruleset per stratum: an entry runs in the stratum after every derived fact it
+  reads is complete, so no negation ever sees a fact arrive late (notes 9, 10);
+- positive patterns first, negations last, never a negation first (note 2);
+- engine aliases whose FNV-1a-32 hash is 0 mod 16, a distinct one per negation (note 3);
+- every pattern tests ``type``; no condition names ``sid``, ``id`` or the state (note 5);
+- several types or values are matched with ``$mt``, never ``$or``, which mis-evaluates
+  joins in its branches (found by our own probes);
+- every pattern after the first ends with an always-true join on ``z`` (note 4);
+- ``$ex`` guards every property a join or a window reads (note 6);
+- an init fact fires a housekeeping rule in every session (note 8);
+- priorities are non-negative (negative ones sort after positive ones).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .load import LoadedPolicy
+from .policy import Derivation, Limit, Pattern, Rule
+from .timeexpr import TimeExpr, parse_time_expr
+from .validate import field_kind
+from .vocabulary import NOW, TIME
+
+INIT_TYPE = "__init"
+INIT_RULE = "__init"
+_REF = re.compile(r"^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$")
+_OPS = {"gt": "$gt", "ge": "$gte", "lt": "$lt", "le": "$lte"}
+
+
+def fnv1a32(text: str) -> int:
+    """FNV-1a, 32 bits: durable-rules hashes alias names, fact ids and sids with it."""
+    h = 0x811C9DC5
+    for b in text.encode("utf-8"):
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def safe_aliases(count: int, prefix: str) -> list[str]:
+    """``count`` alias names whose FNV-1a-32 hash is 0 mod 16 (note 3)."""
+    out, i = [], 0
+    while len(out) < count:
+        name = f"{prefix}{i}"
+        if fnv1a32(name) % 16 == 0:
+            out.append(name)
+        i += 1
+    return out
+
+
+POSITIVE_ALIASES = safe_aliases(17, "p")
+NEGATIVE_ALIASES = safe_aliases(64, "n")
+
+
+def field_key(name: str) -> str:
+    """The fact property of a field: every fact's time is ``t``."""
+    return "t" if name == "at" else name
+
+
+@dataclass(frozen=True)
+class CompiledEntry:
+    """What the runtime needs to turn an engine firing back into policy terms."""
+
+    section: str              # "derive", "rules" or "limits"
+    id: str
+    aliases: dict[str, str]   # engine alias -> policy name (or "now")
+
+
+@dataclass
+class Stratum:
+    level: int
+    ruleset: dict[str, Any]                          # durable-rules JSON
+    entries: dict[str, CompiledEntry] = field(default_factory=dict)  # rule name -> entry
+
+
+@dataclass
+class Program:
+    """A compiled policy: strata in order, plus the policy they came from."""
+
+    loaded: LoadedPolicy
+    strata: list[Stratum]
+
+    @property
+    def policy(self):
+        return self.loaded.policy
+
+
+def required_fields(entry) -> dict[str, set[str]]:
+    """Fields of bound facts that joins, windows or limits read: they must exist."""
+    need: dict[str, set[str]] = {}
+
+    def ref(text: str) -> None:
+        m = _REF.match(text)
+        if m:
+            need.setdefault(m.group(1), set()).add(m.group(2))
+
+    def expr(e: TimeExpr | None) -> None:
+        if e is not None and e.anchor != NOW and e.field:
+            need.setdefault(e.anchor, set()).add(e.field)
+
+    for p in list(entry.when.values()) + list(entry.absent):
+        for r in p.same.values():
+            ref(r)
+        for fname, cond in p.where.items():
+            for op, value in cond.tests():
+                if isinstance(value, str) and op not in ("in",):
+                    try:
+                        expr(parse_time_expr(value))
+                    except ValueError:
+                        pass
+    if isinstance(entry, Rule):
+        for part in (entry.window.start, entry.window.due, entry.window.end):
+            expr(part)
+    if isinstance(entry, Limit):
+        expr(entry.until)
+    return need
+
+
+class _EntryCompiler:
+    def __init__(self, loaded: LoadedPolicy, entry, uses_now: bool):
+        self.fields = loaded.checked.fact_fields
+        self.entry = entry
+        names = ([NOW] if uses_now else []) + list(entry.when)
+        self.engine = dict(zip(names, POSITIVE_ALIASES))  # policy name -> engine alias
+        self.first = POSITIVE_ALIASES[0]
+        self.need = required_fields(entry)
+
+    def operand(self, text: str) -> Any:
+        """A time expression as a durable-rules operand (exact seconds only)."""
+        expr = parse_time_expr(text)
+        base = {self.engine[expr.anchor]: field_key(expr.field or "at")}
+        seconds = expr.exact_seconds
+        return base if seconds == 0 else {"$add": {"$l": base, "$r": seconds}}
+
+    def pattern(self, p: Pattern, alias: str | None) -> dict[str, Any]:
+        tests: list[dict[str, Any]] = []
+        types = p.types
+        if len(types) == 1:
+            tests.append({"type": types[0]})
+        else:
+            tests.append({"$mt": {"type": _alternatives(types)}})
+        fields = {}
+        for t in types:
+            for k, v in self.fields[t].items():
+                fields.setdefault(k, v)
+        for fname in sorted(self.need.get(alias, ())) if alias else ():
+            tests.append({"$ex": {field_key(fname): 1}})
+        for fname, cond in p.where.items():
+            key, kind = field_key(fname), fields[fname]
+            for op, value in cond.tests():
+                if op == "exists":
+                    tests.append({"$ex" if value else "$nex": {key: 1}})
+                    continue
+                tests.append({"$ex": {key: 1}})
+                if field_kind(kind) == TIME:
+                    rhs = self.operand(value)
+                else:
+                    rhs = value
+                if op == "eq":
+                    tests.append({key: rhs})
+                elif op == "ne":
+                    tests.append({"$neq": {key: rhs}})
+                elif op == "in":
+                    tests.append({"$mt": {key: _alternatives(value)}})
+                else:
+                    tests.append({_OPS[op]: {key: rhs}})
+        for fname, ref in p.same.items():
+            other, ofield = ref.split(".", 1)
+            tests.append({"$ex": {field_key(fname): 1}})
+            tests.append({field_key(fname): {self.engine[other]: field_key(ofield)}})
+        if p.after:
+            tests.append({"$gt": {"seq": {self.engine[p.after]: "seq"}}})
+        if p.before:
+            tests.append({"$lt": {"seq": {self.engine[p.before]: "seq"}}})
+        if p.since is not None:
+            tests.append({"$gte": {"t": {"$sub": {"$l": {self.engine[NOW]: "t"},
+                                                  "$r": p.since.seconds}}}})
+        if alias != self.first_name:
+            tests.append({"z": {self.first: "z"}})  # the always-true sentinel join (note 4)
+        return tests[0] if len(tests) == 1 else {"$and": tests}
+
+    @property
+    def first_name(self) -> str:
+        return next(iter(self.engine))
+
+    def compile(self) -> tuple[dict[str, Any], dict[str, str]]:
+        terms = []
+        if NOW in self.engine:
+            terms.append({self.engine[NOW]: {"type": NOW}})
+        for name, p in self.entry.when.items():
+            terms.append({self.engine[name]: self.pattern(p, name)})
+        for i, p in enumerate(self.entry.absent):
+            terms.append({NEGATIVE_ALIASES[i] + "$not": self.pattern(p, None)})
+        return {"all": terms, "pri": 1}, {v: k for k, v in self.engine.items()}
+
+
+def _alternatives(values) -> str:
+    """An anchored ``$mt`` pattern matching exactly one of ``values``."""
+    return "(" + "|".join(re.escape(str(v)) for v in sorted(set(values))) + ")"
+
+
+def _uses_now(entry) -> bool:
+    for p in list(entry.when.values()) + list(entry.absent):
+        if p.since is not None:
+            return True
+        for cond in p.where.values():
+            for op, value in cond.tests():
+                if isinstance(value, str) and op != "in" and value.strip().startswith(NOW):
+                    try:
+                        if parse_time_expr(value).anchor == NOW:
+                            return True
+                    except ValueError:
+                        pass
+    return False
+
+
+def compile_policy(loaded: LoadedPolicy) -> Program:
+    """Compile ``loaded`` into a :class:`Program` of durable-rules rulesets."""
+    by_level: dict[int, Stratum] = {}
+    counter = 0
+    for section in ("derive", "rules", "limits"):
+        for eid, entry in loaded.policy.active(section).items():
+            level = loaded.checked.strata[(section, eid)]
+            stratum = by_level.setdefault(level, Stratum(level, {}))
+            compiler = _EntryCompiler(loaded, entry, _uses_now(entry))
+            rule, aliases = compiler.compile()
+            name = f"{section[0]}{counter}"
+            counter += 1
+            stratum.ruleset[name] = rule
+            stratum.entries[name] = CompiledEntry(section, eid, aliases)
+    strata = []
+    for level in sorted(by_level):
+        stratum = by_level[level]
+        stratum.ruleset[INIT_RULE] = {"all": [{POSITIVE_ALIASES[0]: {"type": INIT_TYPE}}], "pri": 0}
+        strata.append(stratum)
+    return Program(loaded, strata)
+
+
+__all__ = ["Program", "Stratum", "CompiledEntry", "compile_policy", "fnv1a32", "INIT_TYPE",
+           "Derivation"]
