@@ -1,0 +1,64 @@
+"""Doing what was recommended, as an event: the candidate follows the advice.
+
+``simulate --follow-advice``, ``diff`` and the follow-the-advice invariants of
+``rulebook test`` all need the same answer to "what would the timeline record if the
+candidate did this?". Only actions that leave a trace in the events vocabulary map to an
+event; preparatory ones (planning, notes, asking a referral contact, searching elsewhere)
+and actions a layer invents map to nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping, Optional
+
+# action -> event type it produces when performed
+ACTION_EVENTS: dict[str, str] = {
+    "send_thank_you": "thank_you_sent",
+    "follow_up_call": "call",
+    "retry_call": "call",
+    "send_follow_up_email": "follow_up_sent",
+    "check_in": "follow_up_sent",
+    "periodic_check_in": "follow_up_sent",
+    "final_nudge": "follow_up_sent",
+    "reply_to_update": "follow_up_sent",
+    "gracious_reply": "follow_up_sent",
+    "request_feedback": "follow_up_sent",
+    "keep_promise": "materials_sent",
+}
+DEFAULT_CHANNEL = {"thank_you_sent": "email", "follow_up_sent": "email"}
+
+
+def _get(rec: Any, name: str) -> Any:
+    return rec.get(name) if isinstance(rec, Mapping) else getattr(rec, name, None)
+
+
+def event_for(recommendation: Any, at: dt.datetime, *,
+              call_outcome: str = "reached") -> Optional[dict[str, Any]]:
+    """The events-document entry recording that ``recommendation`` was done at ``at``.
+
+    ``recommendation`` is a :class:`rulebook.advice.Recommendation` or its JSON form.
+    A call is assumed to end with ``call_outcome``. Returns None for an action that
+    leaves no event (see ``ACTION_EVENTS``), or a thank-you with nobody to thank.
+    """
+    action = _get(recommendation, "action")
+    kind = ACTION_EVENTS.get(action)
+    if kind is None:
+        return None
+    to = _get(recommendation, "to")
+    channel = _get(recommendation, "channel")
+    event: dict[str, Any] = {"type": kind, "at": at.isoformat(timespec="seconds")}
+    if kind == "thank_you_sent":
+        if not to:
+            return None
+        event.update(to=to, channel=channel or DEFAULT_CHANNEL[kind])
+    elif kind == "follow_up_sent":
+        if to:
+            event["to"] = to
+        event["channel"] = channel if channel and channel != "phone" else DEFAULT_CHANNEL[kind]
+    elif kind == "call":
+        if to:
+            event["to"] = to
+        event["outcome"] = call_outcome
+    event["note"] = f"done as advised: {action} ({_get(recommendation, 'rule')})"
+    return event
