@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from rulebook.compiler import Program
+from rulebook.compiler import MIRROR, Program
 from rulebook.events import Timeline
 
 from .facts import (Fact, derived_fact, init_fact, now_fact, timeline_facts,
@@ -57,9 +57,13 @@ class DurableEvaluator:
         derived: dict[str, Fact] = {}
         out: dict[tuple, Match] = {}
         for stratum, ruleset in zip(self.program.strata, self.rulesets):
-            batch = with_unique_hashes(fixed + list(derived.values()))
+            present = fixed + list(derived.values())
+            mirrors = [dict(f, type=MIRROR + f["type"], id=MIRROR + f["id"])
+                       for f in present if f["type"] in stratum.negated]
+            checked = with_unique_hashes(mirrors + present)
             new: dict[str, Fact] = {}
-            for rule_name, bound in ruleset.evaluate(batch):
+            for rule_name, bound in ruleset.evaluate(checked[len(mirrors):],
+                                                     before=checked[:len(mirrors)]):
                 entry = stratum.entries.get(rule_name)
                 if entry is None:
                     continue  # the housekeeping rule

@@ -38,16 +38,21 @@ class Ruleset:
         with _ENGINE_LOCK:
             self._handle = _dre.create_ruleset(self.name, json.dumps(self.definition))
 
-    def evaluate(self, facts: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-        """Assert ``facts`` as one batch in a fresh session; every firing, in order.
+    def evaluate(self, facts: list[dict[str, Any]],
+                 before: list[dict[str, Any]] = ()) -> list[tuple[str, dict[str, Any]]]:
+        """Assert ``before`` then ``facts`` in a fresh session; every firing, in order.
 
-        The batch must contain a fact that fires a housekeeping rule, so that deleting a
-        session in which nothing else fired is safe (it segfaults otherwise).
+        ``before`` holds the facts negations test, so that they are all present before any
+        partial match forms. ``facts`` must contain a fact that fires a housekeeping rule,
+        so that deleting a session in which nothing else fired is safe (it segfaults
+        otherwise). A fact no rule can use is "not handled": harmless, and ignored.
         """
         with _ENGINE_LOCK:
             sid = str(next(self._sids))
-            payload = json.dumps([dict(f, sid=sid) for f in facts])
             try:
+                if before:
+                    _dre.assert_facts(self._handle, json.dumps([dict(f, sid=sid) for f in before]))
+                payload = json.dumps([dict(f, sid=sid) for f in facts])
                 result = _dre.assert_facts(self._handle, payload)
             except _dre.error as exc:
                 raise EngineError(f"durable-rules refused the batch: {exc}") from None

@@ -4,7 +4,12 @@ The compiler emits only the subset of durable-rules' JSON that was measured to b
 (``shared/notes/durable-rules.md``, and the probes kept in ``tests/test_durable_defences.py``):
 
 - one ruleset per stratum: an entry runs in the stratum after every derived fact it
-  reads is complete, so no negation ever sees a fact arrive late (notes 9, 10);
+  reads is complete (notes 9, 10);
+- negations never see a blocker arrive late: they test *mirror* facts (type ``~T``),
+  which the runtime asserts in a first call, before the facts that form partial
+  matches. Measured: a blocker arriving later in the same batch also retracted matches
+  of *other* rules sharing the positive pattern, even with slot-0 aliases, and a
+  negation never saw the fact bound by its own rule;
 - positive patterns first, negations last, never a negation first (note 2);
 - engine aliases whose FNV-1a-32 hash is 0 mod 16, a distinct one per negation (note 3);
 - every pattern tests ``type``; no condition names ``sid``, ``id`` or the state (note 5);
@@ -29,6 +34,7 @@ from .validate import field_kind
 from .vocabulary import NOW, TIME
 
 INIT_TYPE = "__init"
+MIRROR = "~"  # the type prefix of the mirror facts that negations test
 INIT_RULE = "__init"
 _REF = re.compile(r"^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$")
 _OPS = {"gt": "$gt", "ge": "$gte", "lt": "$lt", "le": "$lte"}
@@ -76,6 +82,7 @@ class Stratum:
     level: int
     ruleset: dict[str, Any]                          # durable-rules JSON
     entries: dict[str, CompiledEntry] = field(default_factory=dict)  # rule name -> entry
+    negated: set[str] = field(default_factory=set)   # fact types its negations test
 
 
 @dataclass
@@ -140,10 +147,11 @@ class _EntryCompiler:
     def pattern(self, p: Pattern, alias: str | None) -> dict[str, Any]:
         tests: list[dict[str, Any]] = []
         types = p.types
+        prefix = MIRROR if alias is None else ""  # negations test mirror facts
         if len(types) == 1:
-            tests.append({"type": types[0]})
+            tests.append({"type": prefix + types[0]})
         else:
-            tests.append({"$mt": {"type": _alternatives(types)}})
+            tests.append({"$mt": {"type": prefix + _alternatives(types)}})
         fields = {}
         for t in types:
             for k, v in self.fields[t].items():
@@ -233,6 +241,7 @@ def compile_policy(loaded: LoadedPolicy) -> Program:
             counter += 1
             stratum.ruleset[name] = rule
             stratum.entries[name] = CompiledEntry(section, eid, aliases)
+            stratum.negated.update(t for p in entry.absent for t in p.types)
     strata = []
     for level in sorted(by_level):
         stratum = by_level[level]

@@ -238,7 +238,8 @@ class _Checker:
     def run(self) -> Checked:
         self.declare_derived()
         pol = self.policy
-        actions = {r.action for r in pol.active("rules").values()}
+        # a layer may disable a rule that a limit names: the name stays meaningful
+        actions = {r.action for r in pol.rules.values()}
         for section in ("derive", "rules", "limits"):
             for eid, entry in pol.active(section).items():
                 base = (section, eid)
