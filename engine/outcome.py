@@ -102,8 +102,9 @@ def _window(rule: Rule, b: dict[str, Fact], at, tz, clock: OfficeClock):
     due = evaluate(rule.window.due, b, at, tz)
     end = evaluate(rule.window.end, b, at, tz) if rule.window.end else None
     if rule.office_hours:
-        start = clock.next_open(start)
-        due = clock.next_open(due) if due else None
+        # never "now" outside office hours: the window opens at the next office moment
+        start = clock.next_open(max(start, at))
+        due = clock.next_open(max(due, start)) if start else None
         end = clock.last_open(end) if end is not None else None
         if start is None or due is None or (end is not None and end < start):
             return None
