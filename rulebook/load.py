@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -82,17 +83,96 @@ def load_policy(ref: str | Path, *, text: str | None = None) -> LoadedPolicy:
 
 
 def policy_from_document(doc: Document) -> LoadedPolicy:
+    found = examine(doc)
+    if found.problems:
+        raise InvalidInput(found.problems)
+    return LoadedPolicy(found.policy, found.document, found.checked)
+
+
+@dataclass(frozen=True)
+class Examined:
+    """Everything known about a policy, even an invalid one (``rulebook check``).
+
+    ``policy`` holds the entries that passed the schema (None if the policy's head did
+    not), so that semantic checks still run on them; ``complete`` says whether it is
+    the whole policy.
+    """
+
+    policy: P.Policy | None
+    document: Document
+    checked: Checked | None
+    problems: list[Problem]
+    complete: bool
+
+
+def examine(doc: Document) -> Examined:
+    """Merge the layers of ``doc`` and report schema and semantic problems together."""
     if not isinstance(doc.data, dict):
         raise InvalidInput([doc.problem((), "a policy is a mapping with 'policy' and 'rules'")])
     merged = resolve(doc, _load_parent)
     try:
-        policy = P.Policy.model_validate(merged.data)
+        policy, problems, complete = P.Policy.model_validate(merged.data), [], True
     except ValidationError as exc:
-        raise InvalidInput(schema_problems(exc, merged)) from None
-    checked = check(policy, merged)
-    if checked.problems:
-        raise InvalidInput(checked.problems)
-    return LoadedPolicy(policy, merged, checked)
+        problems, complete = schema_problems(exc, merged), False
+        policy = _valid_part(merged.data)
+    checked = None
+    if policy is not None:
+        checked = check(policy, merged)
+        problems = problems + checked.problems
+    return Examined(policy, merged, checked, problems, complete)
+
+
+_SECTIONS = {"derive": P.Derivation, "rules": P.Rule, "limits": P.Limit}
+
+
+def _valid_part(data: dict) -> P.Policy | None:
+    """The policy made of the entries that pass the schema on their own.
+
+    Entries that read a fact type an invalid derivation produces, or name an action
+    only an invalid rule recommends, are left out too: checking them would report
+    problems that are only echoes of the schema errors.
+    """
+    fields = {f.alias or k for k, f in P.Policy.model_fields.items()}
+    head = {k: v for k, v in data.items() if k in fields and k not in _SECTIONS}
+    head.setdefault("policy", "invalid")
+    for _ in range(len(head) + 1):
+        try:
+            P.Policy.model_validate(head)
+            break
+        except ValidationError as exc:
+            bad = {e["loc"][0] for e in exc.errors() if e["loc"]}
+            if not bad or "policy" in bad and head.get("policy") == "invalid":
+                return None
+            for key in bad:
+                head.pop(key, None) if key != "policy" else head.update(policy="invalid")
+    else:  # pragma: no cover - each round drops at least one key
+        return None
+    good: dict[str, dict] = {s: {} for s in _SECTIONS}
+    bad_types: set[str] = set()
+    bad_actions: set[str] = set()
+    for section, model in _SECTIONS.items():
+        entries = data.get(section)
+        if not isinstance(entries, dict):
+            continue
+        for eid, entry in entries.items():
+            try:
+                P.Policy.model_validate({"policy": "x", section: {eid: entry}})
+                good[section][eid] = model.model_validate(entry)
+            except ValidationError:
+                raw = entry if isinstance(entry, dict) else {}
+                if section == "derive":
+                    bad_types.add(str(raw.get("fact") or eid))
+                elif section == "rules":
+                    bad_actions.add(str(raw.get("action")))
+    for section in _SECTIONS:
+        for eid, entry in list(good[section].items()):
+            read = {t for p in list(entry.when.values()) + entry.absent for t in p.types}
+            names = set()
+            if section == "limits" and entry.applies_to != "all":
+                names = set(entry.applies_to) | set(entry.except_)
+            if read & bad_types or names & bad_actions:
+                del good[section][eid]
+    return P.Policy.model_validate({**head, **good})
 
 
 # -- schema errors, located ---------------------------------------------------------------
@@ -156,13 +236,23 @@ def schema_problems(exc: ValidationError, doc: Document) -> list[Problem]:
         elif kind == "missing":
             out.append(doc.problem(path[:-1], f"missing key '{name}'"))
         else:
-            msg = err["msg"].replace("Value error, ", "")
+            msg, hint = err["msg"].replace("Value error, ", ""), ""
+            if ": write " in msg:  # a syntax reminder reads better as the hint
+                msg, hint = msg.split(": write ", 1)
+                hint = "write " + hint
             if kind == "string_pattern_mismatch" and path and path[-1] != "policy":
                 msg = "use lower-case letters, digits and underscores (e.g. send_thank_you)"
                 if "sources" in path:
                     msg = "a guideline id looks like G5"
             elif kind == "literal_error":
                 msg = msg[0].lower() + msg[1:]
+                allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+                value = err.get("input")
+                if isinstance(value, str) and allowed:
+                    msg = f"'{value}' is not one of the allowed values"
+                    hint = did_you_mean(value, allowed)
+                    if hint.startswith("did"):
+                        hint += " allowed: " + ", ".join(allowed)
             label = f"'{name}': " if isinstance(name, str) and name else ""
-            out.append(doc.problem(path, label + msg))
+            out.append(doc.problem(path, label + msg, hint))
     return out

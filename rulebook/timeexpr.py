@@ -19,7 +19,8 @@ _TERM = re.compile(r"\s*([+-])\s*(\d+)\s*(bd|m|h|d|w)\s*")
 _ANCHOR = re.compile(r"^\s*([a-z_][a-z0-9_]*)(?:\.([a-z_][a-z0-9_]*))?")
 
 DURATION_SYNTAX = "a number and a unit: 30m, 24h, 3d, 2w or 5bd (business days)"
-EXPR_SYNTAX = "a name and offsets, e.g. iv + 24h, n.decision_by + 1bd, now - 14d"
+EXPR_SYNTAX = ("a name and offsets in m, h, d, w or bd (business days), e.g. iv + 24h, "
+               "n.decision_by + 1bd, now - 14d")
 
 
 @dataclass(frozen=True)

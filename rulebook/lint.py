@@ -1,0 +1,225 @@
+"""Lints: a valid policy that probably does not say what its author meant.
+
+Each lint is a warning (``rulebook check`` fails on them only with ``--strict``) and
+is found from the policy alone, without any timeline:
+
+- a rule that can never fire (contradictory tests, or a fact that blocks itself);
+- a window that ends before it starts;
+- a limit that forbids all contact, for good, as soon as there is an interview;
+- two rules that recommend the same action to the same person at once;
+- a guideline cited by a derivation or limit that no rule covers.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from .policy import Condition, Pattern, Policy, Rule
+from .problems import Problem
+from .source import Document
+from .timeexpr import TimeExpr
+from .validate import _REF
+from .vocabulary import NOW
+
+# facts every timeline that gets any follow-up advice has
+_ALWAYS_THERE = {"interview", "interviewer", "interview_scheduled"}
+
+
+def lint(policy: Policy, doc: Document, complete: bool = True) -> list[Problem]:
+    """Warnings for ``policy`` located in ``doc``; global lints need a ``complete`` policy."""
+    out: list[Problem] = []
+
+    def warn(path, message, hint="", key=False):
+        out.append(doc.problem(path, message, hint, key=key, severity="warning"))
+
+    for section in ("derive", "rules", "limits"):
+        for eid, entry in policy.active(section).items():
+            _never_fires(section, eid, entry, warn)
+    for rid, rule in policy.active("rules").items():
+        _window_order(rid, rule, warn)
+    for lid, lim in policy.active("limits").items():
+        _forbids_all(policy, lid, lim, warn)
+    rules = policy.active("rules")
+    for (aid, a), (bid, b) in combinations(rules.items(), 2):
+        if a.action == b.action and _may_overlap(a, b):
+            warn(("rules", bid), f"rules '{aid}' and '{bid}' can both recommend "
+                 f"'{a.action}' to the same person at once",
+                 "make them exclusive (a 'where' test or an 'absent' pattern), or disable one",
+                 key=True)
+    if complete:
+        covered = {g for r in rules.values() for g in r.sources}
+        for section in ("derive", "limits"):
+            for eid, entry in policy.active(section).items():
+                for i, gid in enumerate(entry.sources):
+                    if gid not in covered:
+                        warn((section, eid, "sources", i),
+                             f"guideline {gid} is cited here but no rule covers it",
+                             "cite it in the rule that implements it, or drop it")
+    return out
+
+
+# -- a rule that can never fire -----------------------------------------------------------
+
+def _contradiction(cond: Condition) -> str | None:
+    """Why one field's tests can never all hold, or None."""
+    tests = dict(cond.tests())
+    if tests.get("exists") is False and len(tests) > 1:
+        return "tests a field it also requires to be missing"
+    if "eq" in tests:
+        v = tests["eq"]
+        if "ne" in tests and tests["ne"] == v:
+            return f"requires the field to be and not to be '{v}'"
+        if "in" in tests and v not in tests["in"]:
+            return f"requires '{v}', which its 'in' list excludes"
+    nums = {k: v for k, v in tests.items() if k in ("gt", "ge", "lt", "le")
+            and isinstance(v, int) and not isinstance(v, bool)}
+    lows = ([nums["gt"] + 1] if "gt" in nums else []) + ([nums["ge"]] if "ge" in nums else [])
+    highs = ([nums["lt"] - 1] if "lt" in nums else []) + ([nums["le"]] if "le" in nums else [])
+    low, high = max(lows, default=None), min(highs, default=None)
+    if low is not None and high is not None and low > high:
+        return "asks for a number above its upper bound"
+    return None
+
+
+def _bare(p: Pattern) -> bool:
+    return not (p.where or p.same or p.after or p.before or p.since)
+
+
+def _never_fires(section, eid, entry, warn) -> None:
+    for part, patterns in (("when", entry.when.items()), ("absent", enumerate(entry.absent))):
+        for name, p in patterns:
+            for fname, cond in p.where.items():
+                why = _contradiction(cond)
+                if why and part == "when":
+                    warn((section, eid, "when", name, "where", fname),
+                         f"this can never match: '{fname}' {why}")
+                elif why:
+                    warn((section, eid, "absent", name, "where", fname),
+                         f"this absent pattern never matches: '{fname}' {why}")
+            if part == "when" and name in (p.after, p.before):
+                warn((section, eid, "when", name), f"'{name}' cannot come after or before itself")
+    for i, p in enumerate(entry.absent):
+        if not _bare(p):
+            continue
+        for name, bound in entry.when.items():
+            if set(bound.types) <= set(p.types):
+                warn((section, eid, "absent", i), "this can never match: the fact bound to "
+                     f"'{name}' is itself a fact of type '{'/'.join(p.types)}', so it always blocks",
+                     f"add 'after: {name}' or a 'where' test to the absent pattern")
+                break
+
+
+# -- a window that ends before it starts ------------------------------------------------
+
+def _same_anchor(a: TimeExpr, b: TimeExpr) -> bool:
+    return (a.anchor, a.field or "at") == (b.anchor, b.field or "at") and not (
+        a.business_days or b.business_days)
+
+
+def _window_order(rid: str, rule: Rule, warn) -> None:
+    w = rule.window
+    if w.end is not None and _same_anchor(w.start, w.end) and \
+            w.end.exact_seconds < w.start.exact_seconds:
+        warn(("rules", rid, "window", "end"), f"the window ends ({w.end.text}) before it "
+             f"starts ({w.start.text}): this rule never recommends anything")
+    elif w.end is not None and _same_anchor(w.due, w.end) and \
+            w.due.exact_seconds > w.end.exact_seconds:
+        warn(("rules", rid, "window", "due"), f"the window is due ({w.due.text}) after it "
+             f"ends ({w.end.text})", "the due time is cut back to the end")
+
+
+# -- a limit that forbids all contact ---------------------------------------------------
+
+def _forbids_all(policy: Policy, lid: str, lim, warn) -> None:
+    contact = {r.action for r in policy.active("rules").values() if r.channel is not None}
+    held = contact if lim.applies_to == "all" else contact & set(lim.applies_to)
+    held -= set(lim.except_)
+    if not contact or held != contact or lim.absent:
+        return
+    for name, p in lim.when.items():
+        if not (_bare(p) and set(p.types) <= _ALWAYS_THERE):
+            return
+    forever = lim.until is None or (lim.until.anchor == NOW and lim.until.exact_seconds > 0
+                                    and not lim.until.business_days)
+    if forever:
+        warn(("limits", lid), "this limit holds back every contact for good as soon as "
+             "there is an interview: the policy can never recommend reaching out",
+             "narrow 'when' or 'applies_to', or give it an 'until' anchored on a fact",
+             key=True)
+
+
+# -- two rules recommending the same action at once ---------------------------------------
+
+def _needed_fields(rule: Rule) -> dict[str, set[str]]:
+    """name -> fields the rule requires to exist on that fact (window, to, same...)."""
+    out: dict[str, set[str]] = {}
+    exprs = [rule.window.start, rule.window.due] + ([rule.window.end] if rule.window.end else [])
+    for e in exprs:
+        if e.anchor != NOW and e.field:
+            out.setdefault(e.anchor, set()).add(e.field)
+    if rule.to and _REF.match(rule.to):
+        name, fname = rule.to.split(".", 1)
+        out.setdefault(name, set()).add(fname)
+    for p in rule.when.values():
+        for ref in p.same.values():
+            if _REF.match(ref):
+                name, fname = ref.split(".", 1)
+                out.setdefault(name, set()).add(fname)
+    return out
+
+
+def _conflict(a: Condition | None, b: Condition | None, a_needs: bool, b_needs: bool) -> bool:
+    """Can no value satisfy both (None: no test; *_needs: the field must exist)?"""
+    ta = dict(a.tests()) if a else {}
+    tb = dict(b.tests()) if b else {}
+    a_exists = ta.get("exists", True if (a_needs or set(ta) - {"exists"}) else None)
+    b_exists = tb.get("exists", True if (b_needs or set(tb) - {"exists"}) else None)
+    if a_exists is not None and b_exists is not None and a_exists != b_exists:
+        return True
+
+    def allowed(t):
+        if "eq" in t:
+            return {t["eq"]}
+        if "in" in t:
+            return set(t["in"])
+        return None
+
+    va, vb = allowed(ta), allowed(tb)
+    return va is not None and vb is not None and not (va & vb)
+
+
+def _excludes(x: Rule, y: Rule) -> bool:
+    """Does ``x``'s absent list block whenever ``y``'s ``when`` holds?"""
+    for p in x.absent:
+        if p.same or p.since:
+            continue
+        for name, q in y.when.items():
+            if not set(q.types) <= set(p.types):
+                continue
+            if (p.after, p.before) != (None, None) and (p.after, p.before) != (q.after, q.before):
+                continue
+            if all(dict(q.where[f].tests()).items() >= dict(c.tests()).items()
+                   for f, c in p.where.items() if f in q.where) and set(p.where) <= set(q.where):
+                return True
+    return False
+
+
+def _may_overlap(a: Rule, b: Rule) -> bool:
+    """A conservative guess: both rules could match for the same person at the same time."""
+    def anchor(r: Rule):
+        if r.to and _REF.match(r.to):
+            name = r.to.split(".", 1)[0]
+            return name, r.when.get(name)
+        name = next(iter(r.when))
+        return name, r.when[name]
+
+    (na, pa), (nb, pb) = anchor(a), anchor(b)
+    if pa is None or pb is None or not set(pa.types) & set(pb.types):
+        return False
+    if bool(a.to) != bool(b.to):
+        return False
+    need_a, need_b = _needed_fields(a).get(na, set()), _needed_fields(b).get(nb, set())
+    for fname in set(pa.where) | set(pb.where) | need_a | need_b:
+        if _conflict(pa.where.get(fname), pb.where.get(fname), fname in need_a, fname in need_b):
+            return False
+    return not (_excludes(a, b) or _excludes(b, a))
