@@ -51,6 +51,8 @@ def lint(policy: Policy, doc: Document, complete: bool = True) -> list[Problem]:
         for section in ("derive", "limits"):
             for eid, entry in policy.active(section).items():
                 for i, gid in enumerate(entry.sources):
+                    if doc.file_of((section, eid, "sources", i)) != doc.file:
+                        continue  # a parent layer's citation: that layer's own check
                     if gid not in covered:
                         warn((section, eid, "sources", i),
                              f"guideline {gid} is cited here but no rule covers it",
@@ -104,7 +106,7 @@ def _never_fires(section, eid, entry, warn) -> None:
         for name, bound in entry.when.items():
             if set(bound.types) <= set(p.types):
                 warn((section, eid, "absent", i), "this can never match: the fact bound to "
-                     f"'{name}' is itself a fact of type '{'/'.join(p.types)}', so it always blocks",
+                     f"'{name}' is itself a '{'/'.join(p.types)}' fact, so it always blocks",
                      f"add 'after: {name}' or a 'where' test to the absent pattern")
                 break
 

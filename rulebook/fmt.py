@@ -1,0 +1,207 @@
+"""The canonical layout of a policy file, applied without losing a coach's comments.
+
+Canonical means: keys in the order a reader expects (below; unknown keys keep their
+place after the known ones), mappings indented by 2, list items by 4 with the dash at 2,
+quotes and folded text as written, and a flow collection (``{...}`` / ``[...]``) that
+would make its line longer than ``WIDTH`` written as a block instead. The file is
+edited with ruamel.yaml's round-trip mode, so comments and blank lines stay where they
+are; the result is checked to mean exactly what the original meant, and written
+atomically (a temporary file in the same directory, then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
+
+from .problems import InvalidInput, Problem
+from .source import load_text
+
+WIDTH = 100
+_PATTERN = ["fact", "same", "after", "before", "since", "where"]
+ORDER: dict[str, list[str]] = {
+    "policy": ["$schema", "policy", "extends", "title", "description", "settings", "derive",
+               "rules", "limits"],
+    "settings": ["channels", "office_hours"],
+    "office_hours": ["days", "start", "end"],
+    "derive": ["fact", "enabled", "sources", "when", "absent", "at", "set"],
+    "rules": ["action", "enabled", "sources", "priority", "when", "absent", "to", "window",
+              "office_hours", "channel", "reason"],
+    "limits": ["enabled", "sources", "applies_to", "except", "when", "absent", "until",
+               "reason"],
+    "pattern": _PATTERN,
+    "window": ["start", "due", "end"],
+    "channel": ["default", "stated", "fallback"],
+    "condition": ["eq", "ne", "in", "gt", "ge", "lt", "le", "exists"],
+}
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.width = 4096  # never re-wrap text; long flow collections become blocks instead
+    y.preserve_quotes = True
+    return y
+
+
+def _reorder(node, kind: str) -> None:
+    if not isinstance(node, CommentedMap):
+        return
+    order = ORDER.get(kind, [])
+    keys = list(node)
+    wanted = [k for k in order if k in node] + [k for k in keys if k not in order]
+    if wanted != keys:
+        _move_keys(node, keys, wanted)
+    for key, value in node.items():
+        _reorder(value, _child_kind(kind, key))
+
+
+def _holder(node, key):
+    """Where ruamel keeps the comment that follows ``node[key]``: (container, key, slot)."""
+    value = node[key]
+    if isinstance(value, CommentedMap) and value and not value.fa.flow_style():
+        return _holder(value, list(value)[-1])
+    if isinstance(value, CommentedSeq) and value and not value.fa.flow_style():
+        last = len(value) - 1
+        if isinstance(value[last], CommentedMap) and value[last] and \
+                not value[last].fa.flow_style():
+            return _holder(value[last], list(value[last])[-1])
+        return value, last, 0
+    return node, key, 2
+
+
+def _get_comment(holder) -> str:
+    container, key, slot = holder
+    entry = container.ca.items.get(key)
+    token = entry[slot] if entry and len(entry) > slot else None
+    return token.value if isinstance(token, CommentToken) else ""
+
+
+def _set_comment(holder, text: str) -> None:
+    container, key, slot = holder
+    entry = container.ca.items.setdefault(key, [None, None, None, None])
+    if isinstance(entry[slot], CommentToken):
+        if text:
+            entry[slot].value = text
+        else:
+            entry[slot] = None
+    elif text:
+        entry[slot] = CommentToken(text, CommentMark(0), None)
+
+
+def _move_keys(node: CommentedMap, keys: list, wanted: list) -> None:
+    """Reorder keys; comment lines between entries travel with the entry that follows."""
+    eol, follow = {}, {}
+    for k in keys:
+        text = _get_comment(_holder(node, k))
+        cut = text.find("\n") + 1 if "\n" in text else len(text)
+        eol[k], follow[k] = text[:cut], text[cut:]
+    leading = {b: follow[a] for a, b in zip(keys, keys[1:])}
+    tail = follow[keys[-1]]
+    for k in wanted:
+        node.move_to_end(k)
+    for i, k in enumerate(wanted):
+        after = leading.get(wanted[i + 1], "") if i + 1 < len(wanted) else tail
+        text = eol[k] + after
+        if text and not eol[k] and not text.startswith("\n"):
+            text = "\n" + text
+        _set_comment(_holder(node, k), text)
+
+
+def _child_kind(kind: str, key) -> str:
+    if kind == "policy":
+        return {"settings": "settings", "derive": "section:derive", "rules": "section:rules",
+                "limits": "section:limits"}.get(key, "")
+    if kind == "settings":
+        return "office_hours" if key == "office_hours" else ""
+    if kind.startswith("section:"):
+        return kind.split(":", 1)[1]
+    if kind in ("derive", "rules", "limits"):
+        return {"when": "when", "absent": "absent", "window": "window",
+                "channel": "channel"}.get(key, "")
+    if kind == "when":
+        return "pattern"
+    if kind == "pattern" and key == "where":
+        return "where"
+    if kind == "where":
+        return "condition"
+    return ""
+
+
+def _reorder_lists(node, kind: str) -> None:
+    """Patterns inside ``absent`` lists."""
+    if isinstance(node, CommentedMap):
+        for key, value in node.items():
+            child = _child_kind(kind, key)
+            if child == "absent" and isinstance(value, CommentedSeq):
+                for item in value:
+                    _reorder(item, "pattern")
+            _reorder_lists(value, child)
+
+
+def _dump(y: YAML, data) -> str:
+    buf = io.StringIO()
+    y.dump(data, buf)
+    return buf.getvalue()
+
+
+def _long_flow(data, lines: list[str], found: list) -> None:
+    """Flow collections that start on a line longer than WIDTH."""
+    if isinstance(data, (CommentedMap, CommentedSeq)):
+        if data.fa.flow_style() and data.lc.line is not None \
+                and len(lines[data.lc.line]) > WIDTH:
+            found.append(data)
+            return
+        for value in (data.values() if isinstance(data, CommentedMap) else data):
+            _long_flow(value, lines, found)
+
+
+def format_text(text: str, file: str = "<policy>") -> str:
+    """``text`` in the canonical layout; raise InvalidInput if it is not a safe document."""
+    original = load_text(text, file).data  # refuses tags, anchors, syntax errors, located
+    y = _yaml()
+    data = y.load(text)
+    if data is None:
+        return text
+    _reorder(data, "policy")
+    _reorder_lists(data, "policy")
+    out = _dump(y, data)
+    for _ in range(50):  # each round turns at least one flow collection into a block
+        data = y.load(out)
+        found: list = []
+        _long_flow(data, out.splitlines(), found)
+        if not found:
+            break
+        for node in found:
+            node.fa.set_block_style()
+        out = _dump(y, data)
+    if load_text(out, file).data != original:  # pragma: no cover - a ruamel.yaml defect
+        raise InvalidInput([Problem(file, 1, 1, "formatting would change the meaning of this "
+                                    "file; it was left untouched")])
+    return out
+
+
+def write_atomically(path: str | Path, text: str) -> None:
+    """Replace ``path`` by ``text`` in one step: readers see the old or the new file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
