@@ -18,7 +18,7 @@ def _row(rec: Recommendation) -> list[str]:
     how = rec.channel or "-"
     w = rec.window
     lines = [f"  {rec.action:<24} {who:<20} {how:<17} due {_when(w.due)}",
-             f"  {'':<24} from {_when(w.start)} until {_when(w.end)}"
+             f"  {'':<24} from {_when(w.start)}, latest {_when(w.end)}"
              f"   [{rec.rule}: {', '.join(rec.sources)}]"]
     if isinstance(rec, HeldBack):
         lines.append(f"  {'':<24} held back by {rec.limit} until {_when(rec.until)}")
