@@ -14,6 +14,7 @@ names are matched case- and space-insensitively and shown as first written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import Any, Iterable
 
@@ -55,7 +56,7 @@ def timeline_facts(timeline: Timeline, at: dt.datetime) -> list[Fact]:
         if data["at"] > now:
             continue
         rows.append(data)
-    rows.sort(key=lambda d: (d["at"], TYPE_RANK[d["type"]], json.dumps(d, sort_keys=True)))
+    rows.sort(key=_canonical_key(rows))
     spelling: dict[str, str] = {}
     for data in rows:  # first spelling of each person, in canonical order
         for person in data.get("interviewers", []):
@@ -88,6 +89,18 @@ def timeline_facts(timeline: Timeline, at: dt.datetime) -> list[Fact]:
     return facts
 
 
+def _canonical_key(rows: list[dict[str, Any]]):
+    """Time, lifecycle rank, then content: the content (costly) only if time and rank tie.
+
+    Sorting by (time, rank) alone gives the same order as the full key whenever no two
+    rows share both, which is nearly always.
+    """
+    short = [(d["at"], TYPE_RANK[d["type"]]) for d in rows]
+    if len(set(short)) == len(short):
+        return lambda d: (d["at"], TYPE_RANK[d["type"]])
+    return lambda d: (d["at"], TYPE_RANK[d["type"]], json.dumps(d, sort_keys=True))
+
+
 def now_fact(at: dt.datetime) -> Fact:
     return {"type": NOW, "id": NOW, "seq": 0, "t": epoch(at), "z": 0}
 
@@ -111,6 +124,9 @@ def derived_fact(kind: str, derivation: str, bindings: dict[str, Fact], at_name:
     return fact
 
 
+_id_hash = functools.lru_cache(maxsize=1 << 16)(fnv1a32)  # ids e1, e2... recur in every timeline
+
+
 def with_unique_hashes(facts: Iterable[Fact]) -> list[Fact]:
     """Facts whose ids have distinct 32-bit hashes (the engine compares hashes only).
 
@@ -120,12 +136,12 @@ def with_unique_hashes(facts: Iterable[Fact]) -> list[Fact]:
     seen: set[int] = set()
     out = []
     for fact in facts:
-        h = fnv1a32(fact["id"])
+        h = _id_hash(fact["id"])
         if h in seen:
             fact = dict(fact)
             while h in seen:
                 fact["id"] += "~"
-                h = fnv1a32(fact["id"])
+                h = _id_hash(fact["id"])
         seen.add(h)
         out.append(fact)
     return out
