@@ -311,3 +311,11 @@ def test_modern_is_email_only_with_shorter_windows():
     weekly = actions_named(advise(modern, events[:1], at(days=7, hours=1)), "check_in")
     assert len(weekly) == 1 and weekly[0].channel == "email"
     assert not actions_named(advise(modern, events[:1], at(days=7, hours=1)), "follow_up_call")
+
+
+def test_the_standard_policy_covers_the_whole_catalogue():
+    from rulebook.vocabulary import GUIDELINES
+
+    policy = Rulebook.load("standard").loaded.policy
+    cited = {g for rule in policy.rules.values() for g in rule.sources}
+    assert cited == set(GUIDELINES) and len(GUIDELINES) == 24
