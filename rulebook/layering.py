@@ -31,7 +31,13 @@ def resolve(doc: Document, load_parent: Callable[[str, str], Document],
     if len(_seen) >= MAX_DEPTH or doc.file in _seen:
         raise InvalidInput([doc.problem(("extends",), "policies extend each other in a cycle "
                                         "(or more than %d layers deep)" % MAX_DEPTH)])
-    parent = resolve(load_parent(parent_ref, doc.file), load_parent, _seen + (doc.file,))
+    try:
+        parent_doc = load_parent(parent_ref, doc.file)
+    except InvalidInput as exc:  # a missing or unreadable parent: point at 'extends'
+        raise InvalidInput([doc.problem(("extends",), f"cannot load '{parent_ref}': {p.message}",
+                                        p.hint) if p.line == 0 else p
+                            for p in exc.problems]) from None
+    parent = resolve(parent_doc, load_parent, _seen + (doc.file,))
     merged = Document(file=doc.file, data=None)
     for path in parent.positions:
         merged.origins[path] = parent.file_of(path)

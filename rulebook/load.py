@@ -70,7 +70,11 @@ def policy_path(ref: str) -> Path:
 
 
 def _load_parent(ref: str, child_file: str) -> Document:
-    return load_file(parent_path(ref, child_file, shipped_path))
+    path = parent_path(ref, child_file, shipped_path)
+    if not path.exists() and "/" not in ref and not ref.endswith((".yaml", ".yml", ".json")):
+        raise InvalidInput([Problem(ref, 0, 0, "no shipped policy or file of that name",
+                                    did_you_mean(ref, shipped_policies()))])
+    return load_file(path)
 
 
 def load_policy(ref: str | Path, *, text: str | None = None) -> LoadedPolicy:

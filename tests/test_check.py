@@ -1,0 +1,197 @@
+"""`rulebook check`: schema and semantic errors together, located, with hints; lints."""
+
+import textwrap
+
+import pytest
+
+from rulebook.cli import main
+from rulebook.commands.check import problems_of
+from rulebook.load import load_policy
+from rulebook.problems import InvalidInput
+
+RULE = """\
+  {id}:
+    action: {action}
+    sources: [G5]
+    when:
+      p: {{fact: interviewer}}
+    to: p.name
+    window: {{start: p, due: p + 1d, end: p + 3d}}
+    channel: {{default: email}}
+    reason: Thank {{p.name}}.
+"""
+
+
+def write(tmp_path, text, name="p.yaml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return str(path)
+
+
+def run(capsys, *argv):
+    code = main(["check", *argv])
+    out, err = capsys.readouterr()
+    return code, out.splitlines(), err
+
+
+def test_shipped_policies_are_strictly_clean(capsys):
+    from rulebook.load import shipped_policies
+    code, out, _ = run(capsys, "--strict", *shipped_policies())
+    assert (code, out) == (0, [])
+
+
+def test_schema_and_semantic_errors_are_reported_together(tmp_path, capsys):
+    path = write(tmp_path, """\
+        policy: mixed
+        rules:
+          a:
+            action: send_thank_you
+            sources: [G5]
+            when:
+              p: {fact: interviewr}
+            window: {start: p, due: p + 1d}
+            reason: hi
+          b:
+            action: other
+            sources: [G5]
+            priorty: 3
+            when:
+              p: {fact: interviewer}
+            window: {start: p, due: p + 1d}
+            reason: hi
+        """)
+    code, out, err = run(capsys, path)
+    assert code == 2
+    assert out == [
+        f"{path}:7:17: unknown fact type 'interviewr' (did you mean 'interviewer'?)",
+        f"{path}:13:5: unknown key 'priorty' (did you mean 'priority'?)",
+    ]
+    assert "2 error(s)" in err
+    with pytest.raises(InvalidInput) as exc:  # load_policy reports the same set
+        load_policy(path)
+    assert [p.line for p in exc.value.problems] == [7, 13]
+
+
+def test_an_invalid_derivation_does_not_cause_echo_errors(tmp_path):
+    path = write(tmp_path, """\
+        policy: echo
+        derive:
+          waiting:
+            sources: [G14]
+            when: {iv: {fact: interview, wher: {}}}
+        rules:
+          nudge:
+            action: nudge
+            sources: [G14]
+            when: {w: {fact: waiting}}
+            window: {start: w + 7d, due: w + 8d}
+            reason: Nudge.
+        """)
+    messages = [p.message for p in problems_of(path)]
+    assert messages == ["unknown key 'wher'"]
+
+
+def test_hints_give_allowed_values_and_time_syntax(tmp_path):
+    path = write(tmp_path, "policy: hints\nrules:\n" + RULE.format(id="a", action="a").replace(
+        "default: email", "default: emial").replace("p + 1d,", "p + 1 day,"))
+    found = {p.line: p for p in problems_of(path)}
+    assert "did you mean 'email'?" in found[10].hint and "linkedin" in found[10].hint
+    assert "m, h, d, w or bd" in found[9].hint
+
+
+def test_lints_are_warnings_and_strict_fails_on_them(tmp_path, capsys):
+    path = write(tmp_path, """\
+        policy: lints
+        rules:
+          late:
+            action: late
+            sources: [G6]
+            when:
+              p: {fact: interviewer}
+              q: {fact: interview, where: {round: {gt: 3, lt: 2}}}
+            absent:
+              - {fact: interviewer}
+            window: {start: p + 2d, due: p + 3d, end: p + 1d}
+            reason: hi
+        """)
+    code, out, _ = run(capsys, path)
+    assert code == 0 and len(out) == 3
+    assert all(": warning: " in line for line in out)
+    assert "never match" in out[0] and ":8:" in out[0]
+    assert "always blocks" in out[1] and ":10:" in out[1]
+    assert "ends (p + 1d) before it starts" in out[2] and ":11:" in out[2]
+    code, _, _ = run(capsys, "--strict", path)
+    assert code == 1
+
+
+def test_duplicate_rules_for_the_same_person_are_linted(tmp_path):
+    text = "policy: dup\nrules:\n" + RULE.format(id="a", action="thank") + RULE.format(
+        id="b", action="thank") + RULE.format(id="c", action="other")
+    path = write(tmp_path, text)
+    warnings = [p for p in problems_of(path) if p.severity == "warning"]
+    assert len(warnings) == 1
+    assert "'a' and 'b' can both recommend 'thank'" in warnings[0].message
+
+
+def test_exclusive_rules_are_not_duplicates(tmp_path):
+    a = RULE.format(id="a", action="thank").replace(
+        "p: {fact: interviewer}", "p: {fact: interviewer, where: {round: 1}}")
+    b = RULE.format(id="b", action="thank").replace(
+        "p: {fact: interviewer}", "p: {fact: interviewer, where: {round: 2}}")
+    path = write(tmp_path, "policy: ok\nrules:\n" + a + b)
+    assert problems_of(path) == []
+
+
+def test_a_limit_forbidding_all_contact_is_linted(tmp_path):
+    path = write(tmp_path, "policy: mute\nrules:\n" + RULE.format(id="a", action="thank") + """\
+        limits:
+          mute:
+            sources: [G5]
+            applies_to: all
+            when:
+              i: {fact: interview}
+            reason: Never.
+        """.replace("        ", "", 1))
+    warnings = [p for p in problems_of(path) if p.severity == "warning"]
+    assert len(warnings) == 1 and "every contact for good" in warnings[0].message
+
+
+def test_guideline_cited_but_not_covered(tmp_path):
+    path = write(tmp_path, "policy: cite\nrules:\n" + RULE.format(id="a", action="thank") + """\
+        limits:
+          calm:
+            sources: [G20, G5]
+            applies_to: all
+            when:
+              i: {fact: interview}
+            until: i + 3d
+            reason: Calm.
+        """.replace("        ", "", 1))
+    warnings = [p for p in problems_of(path) if p.severity == "warning"]
+    assert [w.message for w in warnings] == ["guideline G20 is cited here but no rule covers it"]
+
+
+def test_unknown_guideline_is_an_error(tmp_path):
+    path = write(tmp_path, "policy: g\nrules:\n" + RULE.format(id="a", action="a").replace(
+        "[G5]", "[G5, G99]"))
+    (problem,) = problems_of(path)
+    assert problem.severity == "error" and "G99" in problem.message
+
+
+@pytest.mark.parametrize("content,message", [
+    (None, "no such file"),
+    ("policy: [unclosed", "YAML syntax error"),
+    ("- a list", "a policy is a mapping"),
+    ("policy: x\nrules: {a: &x {}}", "anchors and aliases are not allowed"),
+])
+def test_error_paths(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.yaml"
+    if content is not None:
+        path.write_text(content)
+    code, out, _ = run(capsys, str(path))
+    assert code == 2 and message in "\n".join(out)
+
+
+def test_unknown_shipped_name(capsys):
+    code, out, _ = run(capsys, "standrad")
+    assert code == 2 and "did you mean 'standard'?" in out[0]

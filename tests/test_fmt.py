@@ -1,0 +1,136 @@
+"""`rulebook fmt`: canonical layout, comments kept, idempotent, atomic, --check."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from rulebook import fmt as F
+from rulebook.cli import main
+from rulebook.load import policies_dir
+from rulebook.source import load_text
+
+MESSY = """\
+# Head comment.
+policy: coach   # my name
+extends: standard
+
+rules:
+  # A new rule, keys in any order.
+  thank_recruiter:
+    reason: "Thank the recruiter too."   # quoted on purpose
+    window: {due: p + 2d, start: p}
+    # the person
+    to: p.name
+    when:
+      p: {where: {role: HR Partner}, fact: interviewer}
+    sources: [G5]
+    action: send_thank_you
+    # trailing comment of the entry
+
+  # Next entry comment.
+  send_thank_you:
+    absent:
+      - {where: {channel: {ne: handwritten_note}}, fact: thank_you_sent, same: {to: p.name}, after: p}
+    window: {due: p + 48h}
+"""
+
+CANONICAL = """\
+# Head comment.
+policy: coach   # my name
+extends: standard
+
+rules:
+  # A new rule, keys in any order.
+  thank_recruiter:
+    action: send_thank_you
+    sources: [G5]
+    when:
+      p: {fact: interviewer, where: {role: HR Partner}}
+    # the person
+    to: p.name
+    window: {start: p, due: p + 2d}
+    reason: "Thank the recruiter too."   # quoted on purpose
+    # trailing comment of the entry
+
+  # Next entry comment.
+  send_thank_you:
+    absent:
+      - fact: thank_you_sent
+        same: {to: p.name}
+        after: p
+        where: {channel: {ne: handwritten_note}}
+    window: {due: p + 48h}
+"""
+
+
+def test_canonical_layout_keeps_comments_and_quotes():
+    assert F.format_text(MESSY) == CANONICAL
+
+
+def test_idempotent():
+    assert F.format_text(CANONICAL) == CANONICAL
+
+
+def test_meaning_is_unchanged():
+    assert load_text(F.format_text(MESSY), "x").data == load_text(MESSY, "x").data
+
+
+@pytest.mark.parametrize("path", sorted(policies_dir().glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_policies_are_canonical(path):
+    text = path.read_text()
+    assert F.format_text(text, str(path)) == text, f"run: rulebook fmt {path}"
+
+
+def test_cli_rewrites_then_check_passes(tmp_path, capsys):
+    path = tmp_path / "coach.yaml"
+    path.write_text(MESSY)
+    assert main(["fmt", "--check", str(path)]) == 1
+    assert path.read_text() == MESSY  # --check changes nothing
+    assert main(["fmt", str(path)]) == 0
+    assert path.read_text() == CANONICAL
+    assert main(["fmt", "--check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "not in the canonical layout" in out and "formatted" in out
+
+
+def test_file_mode_is_kept(tmp_path):
+    path = tmp_path / "coach.yaml"
+    path.write_text(MESSY)
+    path.chmod(0o640)
+    assert main(["fmt", str(path)]) == 0
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_invalid_yaml_is_an_error_and_left_untouched(tmp_path, capsys):
+    path = tmp_path / "bad.yaml"
+    path.write_text("policy: x\nrules: {a: [unclosed\n")
+    assert main(["fmt", str(path)]) == 2
+    assert "bad.yaml:3:1: YAML syntax error" in capsys.readouterr().err
+    assert path.read_text() == "policy: x\nrules: {a: [unclosed\n"
+
+
+def test_tags_are_refused(tmp_path, capsys):
+    path = tmp_path / "tag.yaml"
+    path.write_text("policy: !!python/object:os.system x\n")
+    assert main(["fmt", str(path)]) == 2
+    assert "not allowed" in capsys.readouterr().err
+
+
+def test_missing_file(tmp_path, capsys):
+    assert main(["fmt", str(tmp_path / "nope.yaml")]) == 2
+    assert "cannot read file" in capsys.readouterr().err
+
+
+def test_a_failed_write_leaves_the_original_and_no_temporary(tmp_path, monkeypatch):
+    path = tmp_path / "coach.yaml"
+    path.write_text(MESSY)
+
+    def broken(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(OSError):
+        F.write_atomically(path, CANONICAL)
+    assert path.read_text() == MESSY
+    assert [p.name for p in tmp_path.iterdir()] == ["coach.yaml"]
