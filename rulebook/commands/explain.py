@@ -1,0 +1,39 @@
+"""Why each rule fired or did not: the facts it matched, or its near miss.
+
+For every rule and limit (or only --rule ID, which may also name a derivation): the
+facts bound to its names and what came of each match (recommended, upcoming, held back
+by a limit, window over); for an entry that did not match, the first condition that
+failed for the candidate facts that came closest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..api import Rulebook
+from ..explain import explain, render
+from ..problems import InvalidInput, Problem, did_you_mean
+from .common import moment_arg, read_events
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("events", help="events document (YAML or JSON), or - for standard input")
+    p.add_argument("--at", help="evaluation time, ISO 8601 with offset (default: now)")
+    p.add_argument("--policy", default="standard", help="a shipped policy's name or a path")
+    p.add_argument("--rule", metavar="ID", help="explain only this rule, limit or derivation")
+
+
+def run(args: argparse.Namespace) -> int:
+    book = Rulebook.load(args.policy)
+    policy = book.loaded.policy
+    if args.rule is not None:
+        ids = [i for s in ("derive", "rules", "limits") for i in policy.active(s)]
+        if args.rule not in ids:
+            raise InvalidInput([Problem("--rule", 0, 0, f"no enabled rule, limit or derivation "
+                                        f"'{args.rule}' in policy '{policy.policy}'",
+                                        did_you_mean(args.rule, ids))])
+    timeline = read_events(args.events)
+    _, verdicts = explain(book, timeline, moment_arg(args.at), only=args.rule)
+    sys.stdout.write(render(verdicts, timeline.tz))
+    return 0
