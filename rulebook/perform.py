@@ -38,7 +38,9 @@ def event_for(recommendation: Any, at: dt.datetime, *,
     """The events-document entry recording that ``recommendation`` was done at ``at``.
 
     ``recommendation`` is a :class:`rulebook.advice.Recommendation` or its JSON form.
-    A call is assumed to end with ``call_outcome``. Returns None for an action that
+    A call is assumed to end with ``call_outcome``; a call action recommended by another
+    channel than the phone (the employer's stated channel) is a written follow-up on that
+    channel. Returns None for an action that
     leaves no event (see ``ACTION_EVENTS``), or a thank-you with nobody to thank.
     """
     action = _get(recommendation, "action")
@@ -47,6 +49,8 @@ def event_for(recommendation: Any, at: dt.datetime, *,
         return None
     to = _get(recommendation, "to")
     channel = _get(recommendation, "channel")
+    if kind == "call" and channel not in (None, "phone"):
+        kind = "follow_up_sent"  # the employer asked for email: the "call" is written
     event: dict[str, Any] = {"type": kind, "at": at.isoformat(timespec="seconds")}
     if kind == "thank_you_sent":
         if not to:

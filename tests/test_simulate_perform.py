@@ -28,7 +28,7 @@ def as_events(entry):
 
 @pytest.mark.parametrize("action", sorted(ACTION_EVENTS))
 def test_every_mapped_action_gives_a_valid_event(action):
-    entry = event_for(rec(action), AT)
+    entry = event_for(rec(action, channel="phone" if "call" in action else "email"), AT)
     event = as_events(entry)
     assert event.type == ACTION_EVENTS[action]
     assert event.at == AT
@@ -44,6 +44,12 @@ def test_call_outcome_is_a_choice():
     assert event_for(rec("follow_up_call", channel="phone"), AT)["outcome"] == "reached"
     entry = event_for(rec("retry_call", channel="phone"), AT, call_outcome="voicemail")
     assert entry["outcome"] == "voicemail" and entry["type"] == "call"
+
+
+def test_a_call_recommended_by_email_is_a_written_follow_up():
+    entry = event_for(rec("follow_up_call", channel="email"), AT)
+    assert (entry["type"], entry["channel"]) == ("follow_up_sent", "email")
+    assert "outcome" not in entry
 
 
 def test_a_written_follow_up_recommended_by_phone_is_recorded_as_email():
