@@ -1,0 +1,85 @@
+"""`rulebook diff`: recommendation changes between two policy versions."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from rulebook.api import Rulebook
+from rulebook.cli import main
+from rulebook.events import load_timeline
+from rulebook.policydiff import compare, diff, generated_timelines
+
+ROOT = Path(__file__).resolve().parent.parent
+PANEL = str(ROOT / "examples/panel.yaml")
+LAYER = """\
+policy: later_thanks
+extends: standard
+rules:
+  send_thank_you:
+    window: {due: p + 48h}
+  ask_referral:
+    enabled: false
+"""
+
+
+def test_generated_timelines_are_deterministic_and_valid():
+    a = generated_timelines(30, seed=7)
+    assert a == generated_timelines(30, seed=7)
+    assert a != generated_timelines(30, seed=8)
+    assert {t.events[0].type for _, t in a} <= {"interview_scheduled", "interview"}
+
+
+def test_same_policy_no_change(capsys):
+    assert main(["diff", "standard", "standard", "--generated", "10", "--exit-code"]) == 0
+    assert "no change in the recommendations" in capsys.readouterr().out
+
+
+def test_only_the_intended_changes(tmp_path):
+    layer = tmp_path / "later.yaml"
+    layer.write_text(LAYER)
+    old, new = Rulebook.load("standard"), Rulebook.load(str(layer))
+    timelines = [("panel", load_timeline(PANEL))] + generated_timelines(60, seed=1)
+    report = diff(old, new, timelines)
+    kinds = {(c.kind, c.action) for c in report.changes}
+    assert ("timing", "send_thank_you") in kinds
+    assert kinds <= {("timing", "send_thank_you"), ("removed", "ask_referral"),
+                     ("status", "send_thank_you"), ("added", "send_thank_you"),
+                     ("removed", "send_thank_you")}
+    panel = [c for c in report.changes if c.timeline == "panel"]
+    assert [(c.kind, c.to, c.old, c.new) for c in panel] == [
+        ("timing", "Priya Natarajan", "due Tue 03 Mar 10:00", "due Wed 04 Mar 10:00"),
+        ("timing", "Sam Ortiz", "due Tue 03 Mar 10:00", "due Wed 04 Mar 10:00")]
+
+
+def test_compare_kinds():
+    old = Rulebook.load("standard")
+    new = Rulebook.load("x.yaml", text=LAYER.replace("window: {due: p + 48h}",
+                                                      "channel: {default: letter}"))
+    timeline = load_timeline(PANEL)
+    at = dt.datetime.fromisoformat("2026-03-03T09:00:00+01:00")
+    changes = compare(old.recommend(timeline, at), new.recommend(timeline, at), "panel", at)
+    assert {(c.kind, c.to, c.old, c.new) for c in changes} == {
+        ("channel", "Priya Natarajan", "email", "letter"),
+        ("channel", "Sam Ortiz", "email", "letter")}
+
+
+def test_cli_report_and_exit_code(tmp_path, capsys):
+    layer = tmp_path / "later.yaml"
+    layer.write_text(LAYER)
+    assert main(["diff", "standard", str(layer), "--generated", "5", "--exit-code",
+                 "--examples", "1"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("compared on ")
+    timing = out.index(next(line for line in out if line.startswith("timing: ")))
+    assert out[timing + 1].startswith("  e.g. ")
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["standard", "nope.yaml"], "nope.yaml:0:0: no such file"),
+    (["standrad", "standard"], "did you mean 'standard'?"),
+    (["standard", "standard", "--events", "missing.yaml"], "missing.yaml:0:0: no such file"),
+])
+def test_cli_errors(capsys, argv, message):
+    assert main(["diff", *argv, "--generated", "0"]) == 2
+    assert message in capsys.readouterr().err
