@@ -51,16 +51,35 @@ def _yaml() -> YAML:
     return y
 
 
-def _reorder(node, kind: str) -> None:
+def _reorder(node, kind: str, parent=None, key_in_parent=None) -> None:
     if not isinstance(node, CommentedMap):
         return
     order = ORDER.get(kind, [])
     keys = list(node)
     wanted = [k for k in order if k in node] + [k for k in keys if k not in order]
     if wanted != keys:
+        _lead_comment_to_key(node, keys[0], parent, key_in_parent)
         _move_keys(node, keys, wanted)
     for key, value in node.items():
-        _reorder(value, _child_kind(kind, key))
+        _reorder(value, _child_kind(kind, key), node, key)
+
+
+def _lead_comment_to_key(node: CommentedMap, first, parent, key_in_parent) -> None:
+    """Comment lines above a mapping's first key belong to that key, wherever it moves.
+
+    ruamel.yaml keeps them on the mapping (and on its parent's entry); they become the
+    key's own leading comment, which travels with it.
+    """
+    lead = node.ca.comment[1] if node.ca.comment and len(node.ca.comment) > 1 else None
+    if not lead:
+        return
+    node.ca.comment[1] = None
+    if parent is not None and key_in_parent in parent.ca.items:
+        entry = parent.ca.items[key_in_parent]
+        if len(entry) > 3 and entry[3] is not None:
+            entry[3] = None
+    entry = node.ca.items.setdefault(first, [None, None, None, None])
+    entry[1] = list(lead) + list(entry[1] or [])
 
 
 def _holder(node, key):
@@ -108,11 +127,23 @@ def _move_keys(node: CommentedMap, keys: list, wanted: list) -> None:
     for k in wanted:
         node.move_to_end(k)
     for i, k in enumerate(wanted):
-        after = leading.get(wanted[i + 1], "") if i + 1 < len(wanted) else tail
-        text = eol[k] + after
+        text = eol[k] + (tail if i + 1 == len(wanted) else "")
         if text and not eol[k] and not text.startswith("\n"):
             text = "\n" + text
         _set_comment(_holder(node, k), text)
+        if leading.get(k):
+            entry = node.ca.items.setdefault(k, [None, None, None, None])
+            entry[1] = _lines(leading[k]) + list(entry[1] or [])
+
+
+def _lines(text: str) -> list:
+    """Comment text as the per-line tokens ruamel.yaml keeps above a key."""
+    out = []
+    for line in text.splitlines():
+        body = line.strip()
+        column = len(line) - len(line.lstrip())
+        out.append(CommentToken(body + "\n" if body else "\n", CommentMark(column), None))
+    return out
 
 
 def _child_kind(kind: str, key) -> str:

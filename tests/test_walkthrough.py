@@ -1,0 +1,105 @@
+"""The coach's walk-through (docs/authoring.md), step by step, through the CLI.
+
+A coach layers a policy on the standard one to thank by handwritten note within 48
+hours, makes three typos, checks, fixes, formats, compares with the standard policy and
+explains a timeline.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from rulebook.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+PANEL = str(ROOT / "examples/panel.yaml")
+
+WITH_TYPOS = """\
+# My practice: the standard policy, with a personal touch.
+policy: my_practice
+extends: standard
+
+rules:
+  send_thank_you:
+    # A handwritten note is remembered; email if no address for the post.
+    channel: {default: handwriten_note, fallbak: [email]}
+    # Two days leaves time for the post.
+    window: {due: p + 48hr}
+"""
+TYPOS = {"handwriten_note": "handwritten_note", "fallbak": "fallback", "48hr": "48h"}
+
+
+def cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def policy(tmp_path):
+    path = tmp_path / "my_practice.yaml"
+    path.write_text(WITH_TYPOS)
+    return path
+
+
+def test_walkthrough(policy, capsys):
+    # 1. check reports all three typos at once, each located, each with a hint
+    code, out, err = cli(capsys, "check", str(policy))
+    assert code == 2
+    assert out.splitlines() == [
+        f"{policy}:8:24: 'default': 'handwriten_note' is not one of the allowed values "
+        "(did you mean 'handwritten_note'? allowed: email, phone, handwritten_note, letter, "
+        "linkedin, in_person)",
+        f"{policy}:8:41: unknown key 'fallbak' (did you mean 'fallback'?)",
+        f"{policy}:10:19: 'due': 'p + 48hr' is not a time expression (write a name and "
+        "offsets in m, h, d, w or bd (business days), e.g. iv + 24h, n.decision_by + 1bd, "
+        "now - 14d)",
+    ]
+    assert "3 error(s)" in err
+
+    # 2. fixed, the policy is clean, strictly
+    text = WITH_TYPOS
+    for wrong, right in TYPOS.items():
+        text = text.replace(wrong, right)
+    policy.write_text(text)
+    assert cli(capsys, "check", "--strict", str(policy)) == (0, "", "")
+
+    # 3. fmt puts keys in the canonical order and keeps every comment; twice is once
+    code, out, _ = cli(capsys, "fmt", str(policy))
+    formatted = policy.read_text()
+    assert code == 0 and out == f"formatted {policy}\n"
+    for line in text.splitlines():
+        if line.lstrip().startswith("#"):
+            assert line in formatted
+    lines = [line.strip() for line in formatted.splitlines()]
+    window = next(i for i, line in enumerate(lines) if line.startswith("window:"))
+    assert lines[window - 1] == "# Two days leaves time for the post."
+    assert lines[window + 1] == "# A handwritten note is remembered; email if no address for the post."
+    assert lines[window + 2].startswith("channel:")
+    assert cli(capsys, "fmt", str(policy)) == (0, "", "")
+    assert policy.read_text() == formatted
+    assert cli(capsys, "fmt", "--check", str(policy))[0] == 0
+
+    # 4. diff against standard: only the thank-you's channel and timing change
+    code, out, _ = cli(capsys, "diff", "standard", str(policy), "--generated", "40")
+    assert code == 0
+    summary = [line.split(":")[0] + ": " + line.rsplit(": ", 1)[1]
+               for line in out.splitlines() if not line.startswith(("  ", "compared"))]
+    kinds = {line.split(":")[0] for line in summary}
+    assert kinds == {"channel", "timing"}
+    assert all(line.endswith(tuple(f"send_thank_you {n}" for n in range(1, 1000)))
+               for line in summary)
+    assert ("  e.g. examples/panel.yaml at Tue 03 Mar 2026 09:00: send_thank_you to Priya "
+            "Natarajan: due Tue 03 Mar 10:00 -> due Wed 04 Mar 10:00") in out
+
+    # 5. explain a timeline: who gets a note, who does not, and why
+    code, out, _ = cli(capsys, "explain", PANEL, "--policy", str(policy),
+                       "--at", "2026-03-03T09:00:00+01:00", "--rule", "send_thank_you")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "rule send_thank_you: matched 2x"
+    assert ("  not with p = interviewer Dana Lee (Mon 2 Mar 2026, 10:00): absent pattern 1 "
+            "(thank_you_sent, to = p.name, after p) is matched by thank_you_sent Dana Lee "
+            "(Mon 2 Mar 2026, 18:30)") in lines
+    assert ("  -> do now: send_thank_you to Priya Natarajan by handwritten_note, due Wed 4 Mar "
+            "2026, 10:00") in lines
