@@ -134,3 +134,40 @@ def test_a_failed_write_leaves_the_original_and_no_temporary(tmp_path, monkeypat
         F.write_atomically(path, CANONICAL)
     assert path.read_text() == MESSY
     assert [p.name for p in tmp_path.iterdir()] == ["coach.yaml"]
+
+
+def test_comments_travel_with_the_key_they_precede():
+    text = """\
+rules:
+  x:
+    reason: hi # eol
+    # before when
+
+    # second para
+    when:
+      a: {fact: x}
+    # trailing x
+
+  # before y
+  y:
+    window: {start: a}
+    # the action
+    action: z
+"""
+    assert F.format_text(text) == """\
+rules:
+  x:
+    # before when
+
+    # second para
+    when:
+      a: {fact: x}
+    reason: hi # eol
+    # trailing x
+
+  # before y
+  y:
+    # the action
+    action: z
+    window: {start: a}
+"""
