@@ -148,7 +148,10 @@ def _valid_part(data: dict) -> P.Policy | None:
             if not bad or "policy" in bad and head.get("policy") == "invalid":
                 return None
             for key in bad:
-                head.pop(key, None) if key != "policy" else head.update(policy="invalid")
+                if key == "policy":
+                    head["policy"] = "invalid"
+                else:
+                    head.pop(key, None)
     else:  # pragma: no cover - each round drops at least one key
         return None
     good: dict[str, dict] = {s: {} for s in _SECTIONS}

@@ -195,3 +195,24 @@ def test_error_paths(tmp_path, capsys, content, message):
 def test_unknown_shipped_name(capsys):
     code, out, _ = run(capsys, "standrad")
     assert code == 2 and "did you mean 'standard'?" in out[0]
+
+
+def test_errors_in_the_head_do_not_hide_the_entries(tmp_path):
+    path = write(tmp_path, """\
+        settings: {channels: [fax]}
+        rulez: {}
+        rules:
+          a:
+            action: a
+            sources: [G5]
+            when:
+              p: {fact: interviewr}
+            window: {start: p, due: p + 1d}
+            reason: hi
+        """)
+    assert [(p.line, p.message) for p in problems_of(path)] == [
+        (1, "missing key 'policy'"),
+        (1, "'fax' is not one of the allowed values"),
+        (2, "unknown key 'rulez'"),
+        (8, "unknown fact type 'interviewr'"),
+    ]

@@ -1,7 +1,6 @@
 """`rulebook fmt`: canonical layout, comments kept, idempotent, atomic, --check."""
 
 import os
-from pathlib import Path
 
 import pytest
 

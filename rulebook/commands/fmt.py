@@ -7,7 +7,6 @@ if any file is not canonical (for CI); invalid YAML is an error (exit 2).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..fmt import format_text, write_atomically
