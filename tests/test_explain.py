@@ -139,3 +139,18 @@ def test_cli_bad_events(tmp_path, capsys):
     bad.write_text("events:\n  - type: interveiw\n    at: 2026-03-02\n")
     assert main(["explain", str(bad), "--at", "2026-03-03T09:00:00+01:00"]) == 2
     assert "e.yaml:2:11: unknown event type 'interveiw'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("policy", ["standard", "classic", "modern"])
+def test_explanations_agree_with_the_engine_on_generated_timelines(policy):
+    """explain reads the language's definition independently of the compiler."""
+    from rulebook.policydiff import evaluation_times, generated_timelines
+
+    book = Rulebook.load(policy)
+    fired = 0
+    for name, timeline in generated_timelines(40, seed=11):
+        for at in evaluation_times(timeline, 30)[::4]:
+            _, out = explain(book, timeline, at)
+            assert [(v.id, v.engine_disagrees) for v in out if v.engine_disagrees] == [], name
+            fired += sum(len(v.matches) for v in out)
+    assert fired > 500
