@@ -127,3 +127,15 @@ def test_show_reports_errors_of_any_layer(chain, capsys):
     assert main(["show", str(chain / "candidate.yaml"), "--resolved"]) == 2
     err = capsys.readouterr().err
     assert "org.yaml:4:7: unknown key 'enabld'" in err
+
+
+@pytest.mark.parametrize("name", ["classic", "modern"])
+def test_resolved_policy_advises_exactly_like_the_layers(name, tmp_path, capsys):
+    from rulebook.api import Rulebook
+    from rulebook.policydiff import diff, generated_timelines
+
+    assert main(["show", name, "--resolved"]) == 0
+    flat = tmp_path / "flat.yaml"
+    flat.write_text(capsys.readouterr().out)
+    report = diff(Rulebook.load(name), Rulebook.load(str(flat)), generated_timelines(25, seed=5))
+    assert report.evaluations > 500 and report.changes == []
