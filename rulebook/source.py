@@ -108,7 +108,13 @@ def load_text(text: str, file: str) -> Document:
     if problems:
         raise InvalidInput(problems)
 
-    node = yaml.compose(text)
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:  # e.g. several documents in one file
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
+        raise InvalidInput([Problem(file, *(_pos(mark) if mark else (1, 1)),
+                                    f"YAML error: {message}")]) from None
     doc = Document(file=file, data=None)
     if node is None:
         doc.data = None

@@ -170,3 +170,11 @@ rules:
     action: z
     window: {start: a}
 """
+
+
+def test_several_documents_are_an_error_not_a_crash(tmp_path, capsys):
+    path = tmp_path / "two.yaml"
+    path.write_text("policy: x\n---\npolicy: y\n")
+    assert main(["fmt", str(path)]) == 2
+    assert "two.yaml:2:1: YAML error: expected a single document" in capsys.readouterr().err
+    assert main(["check", str(path)]) == 2
