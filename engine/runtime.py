@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from rulebook.compiler import MIRROR, Program
+from rulebook.compiler import INIT_TYPE, MIRROR, Program
 from rulebook.events import Timeline
+from rulebook.vocabulary import NOW
 
 from .facts import (Fact, derived_fact, init_fact, now_fact, timeline_facts,
                     with_unique_hashes)
@@ -31,7 +33,7 @@ class Match:
     id: str
     bindings: dict[str, Fact]
 
-    @property
+    @cached_property
     def key(self) -> tuple:
         return (self.section, self.id,
                 tuple(sorted((name, fact["id"]) for name, fact in self.bindings.items())))
@@ -50,24 +52,31 @@ class DurableEvaluator:
     def __init__(self, program: Program):
         self.program = program
         self.rulesets = [Ruleset(s.ruleset) for s in program.strata]
+        # the fact types each stratum's positive patterns read: no other fact can match
+        # there, so the others are not sent (negations read the mirrors)
+        self._reads = [_positive_types(program, s) for s in program.strata]
 
     def matches(self, timeline: Timeline, at: dt.datetime) -> list[Match]:
         facts = timeline_facts(timeline, at)
         fixed = [now_fact(at), init_fact()] + facts
         derived: dict[str, Fact] = {}
         out: dict[tuple, Match] = {}
-        for stratum, ruleset in zip(self.program.strata, self.rulesets):
+        encoded: dict[int, tuple[dict, str]] = {}  # each fact's JSON, shared by the strata
+        for stratum, ruleset, reads in zip(self.program.strata, self.rulesets, self._reads):
             present = fixed + list(derived.values())
             mirrors = [dict(f, type=MIRROR + f["type"], id=MIRROR + f["id"])
                        for f in present if f["type"] in stratum.negated]
             checked = with_unique_hashes(mirrors + present)
+            by_id = {f["id"]: f for f in checked}
+            used = [f for f in checked[len(mirrors):] if f["type"] in reads]
             new: dict[str, Fact] = {}
-            for rule_name, bound in ruleset.evaluate(checked[len(mirrors):],
-                                                     before=checked[:len(mirrors)]):
+            for rule_name, bound in ruleset.evaluate(used, before=checked[:len(mirrors)],
+                                                     encoded=encoded):
                 entry = stratum.entries.get(rule_name)
                 if entry is None:
                     continue  # the housekeeping rule
-                bindings = {entry.aliases[a]: _clean(f) for a, f in bound.items()}
+                bindings = {entry.aliases[a]: by_id.get(f["id"]) or _clean(f)
+                            for a, f in bound.items()}
                 match = Match(entry.section, entry.id, bindings)
                 if match.key in out:
                     continue
@@ -81,6 +90,14 @@ class DurableEvaluator:
     def close(self) -> None:
         for ruleset in self.rulesets:
             ruleset.close()
+
+
+def _positive_types(program: Program, stratum) -> set[str]:
+    types = {NOW, INIT_TYPE}
+    for entry in stratum.entries.values():
+        for p in program.policy.active(entry.section)[entry.id].when.values():
+            types.update(p.types)
+    return types
 
 
 def _clean(fact: dict[str, Any]) -> Fact:

@@ -23,6 +23,21 @@ import durable_rules_engine as _dre
 _ENGINE_LOCK = threading.Lock()  # the C core's tables are process-global
 
 
+def _payload(facts: list[dict[str, Any]], sid: str,
+             encoded: dict[int, tuple[dict, str]] | None) -> str:
+    """The JSON array of ``facts``, each with ``"sid": sid`` first."""
+    if encoded is None:
+        encoded = {}
+    head = '{"sid":"' + sid + '",'
+    parts = []
+    for f in facts:
+        known = encoded.get(id(f))
+        if known is None:  # the memo holds the fact, so its id() is not reused meanwhile
+            known = encoded[id(f)] = (f, json.dumps(f)[1:])  # never empty: '"type": ...}'
+        parts.append(head + known[1])
+    return "[" + ",".join(parts) + "]"
+
+
 class EngineError(RuntimeError):
     """durable-rules refused a batch or failed while matching it."""
 
@@ -39,20 +54,25 @@ class Ruleset:
             self._handle = _dre.create_ruleset(self.name, json.dumps(self.definition))
 
     def evaluate(self, facts: list[dict[str, Any]],
-                 before: list[dict[str, Any]] = ()) -> list[tuple[str, dict[str, Any]]]:
+                 before: list[dict[str, Any]] = (),
+                 encoded: dict[int, tuple[dict, str]] | None = None) -> list[tuple[str, dict[str, Any]]]:
         """Assert ``before`` then ``facts`` in a fresh session; every firing, in order.
 
         ``before`` holds the facts negations test, so that they are all present before any
         partial match forms. ``facts`` must contain a fact that fires a housekeeping rule,
         so that deleting a session in which nothing else fired is safe (it segfaults
         otherwise). A fact no rule can use is "not handled": harmless, and ignored.
+        ``encoded`` memoises each fact's JSON across calls (keyed by ``id(fact)``; it holds
+        the fact itself, so the id stays unique), so facts shared by strata are encoded once.
         """
         with _ENGINE_LOCK:
             sid = str(next(self._sids))
+        first = _payload(before, sid, encoded) if before else None
+        payload = _payload(facts, sid, encoded)
+        with _ENGINE_LOCK:
             try:
-                if before:
-                    _dre.assert_facts(self._handle, json.dumps([dict(f, sid=sid) for f in before]))
-                payload = json.dumps([dict(f, sid=sid) for f in facts])
+                if first:
+                    _dre.assert_facts(self._handle, first)
                 result = _dre.assert_facts(self._handle, payload)
             except _dre.error as exc:
                 raise EngineError(f"durable-rules refused the batch: {exc}") from None
