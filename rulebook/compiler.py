@@ -174,7 +174,11 @@ class _EntryCompiler:
                 elif op == "ne":
                     tests.append({"$neq": {key: rhs}})
                 elif op == "in":
-                    tests.append({"$mt": {key: _alternatives(value)}})
+                    # one value per engine rule or negation (see _split_in): an equality,
+                    # never a regex (durable-rules' $mt does not honour escapes, so
+                    # 'Ana.Lima' or 'Dana Lee' escaped by re.escape never matched)
+                    assert len(value) == 1, "compile_policy splits 'in' into singletons"
+                    tests.append({key: value[0]})
                 else:
                     tests.append({_OPS[op]: {key: rhs}})
         for fname, ref in p.same.items():
@@ -227,6 +231,29 @@ def _uses_now(entry) -> bool:
     return False
 
 
+def _split_pattern(p: Pattern) -> list[Pattern]:
+    """``p`` as one pattern per combination of the values of its ``in`` tests."""
+    out = [p]
+    for fname, cond in p.where.items():
+        if cond.in_ is None or len(cond.in_) == 1:
+            continue
+        out = [q.model_copy(update={"where": {**q.where, fname: cond.model_copy(
+            update={"in_": [v]})}}) for q in out for v in dict.fromkeys(cond.in_)]
+    return out
+
+
+def _split_in(entry) -> list:
+    """Variants of ``entry`` without multi-valued ``in`` tests: a ``when`` pattern with
+    ``in`` becomes one engine rule per value (their matches are merged by the runtime),
+    an ``absent`` one becomes one negation per value (absent(A or B) = absent(A) and
+    absent(B)). Regex alternatives were wrong for values with punctuation or spaces."""
+    absent = [q for p in entry.absent for q in _split_pattern(p)]
+    variants = [{}]
+    for name, p in entry.when.items():
+        variants = [dict(v, **{name: q}) for v in variants for q in _split_pattern(p)]
+    return [entry.model_copy(update={"when": when, "absent": absent}) for when in variants]
+
+
 def compile_policy(loaded: LoadedPolicy) -> Program:
     """Compile ``loaded`` into a :class:`Program` of durable-rules rulesets."""
     by_level: dict[int, Stratum] = {}
@@ -235,12 +262,13 @@ def compile_policy(loaded: LoadedPolicy) -> Program:
         for eid, entry in loaded.policy.active(section).items():
             level = loaded.checked.strata[(section, eid)]
             stratum = by_level.setdefault(level, Stratum(level, {}))
-            compiler = _EntryCompiler(loaded, entry, _uses_now(entry))
-            rule, aliases = compiler.compile()
-            name = f"{section[0]}{counter}"
-            counter += 1
-            stratum.ruleset[name] = rule
-            stratum.entries[name] = CompiledEntry(section, eid, aliases)
+            for variant in _split_in(entry):
+                compiler = _EntryCompiler(loaded, variant, _uses_now(variant))
+                rule, aliases = compiler.compile()
+                name = f"{section[0]}{counter}"
+                counter += 1
+                stratum.ruleset[name] = rule
+                stratum.entries[name] = CompiledEntry(section, eid, aliases)
             stratum.negated.update(t for p in entry.absent for t in p.types)
     strata = []
     for level in sorted(by_level):

@@ -1,0 +1,390 @@
+"""Hypothesis strategies: events, timelines, and whole policies in the policy language.
+
+Everything is generated as plain data (the dicts an events document or a policy file
+holds), so a failing example prints as something a coach can paste into a file. Times
+fall on a coarse grid around a fixed day so that same-instant events, ties in the
+canonical order and windows that open or close exactly at the evaluation time are
+common; several time zones (one with a half-hour offset) are used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+from zoneinfo import ZoneInfo
+
+from hypothesis import strategies as st
+
+from rulebook.events import CHANNELS
+from rulebook.vocabulary import BOOL, FACT_FIELDS, GUIDELINES, INT, TEXT, TIME
+
+BASE = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata")
+NAMES = ("Dana Lee", "dana  lee", "Sam Ortiz", "Priya", "O'Brien (HR)", "Ana.Lima")
+OUTCOMES = ("reached", "voicemail", "no_answer")
+KINDS = ("no_decision", "materials_requested", "second_interview", "offer", "rejection",
+         "other")
+EVENT_TYPES = tuple(FACT_FIELDS)  # the timeline's event types (interviewer is not one)
+EVENT_TYPES = tuple(t for t in EVENT_TYPES if t != "interviewer")
+
+
+# -- events and timelines -----------------------------------------------------------------
+
+def moments(days: int = 40) -> st.SearchStrategy[dt.datetime]:
+    """Moments on a 1-hour grid (sometimes 30 minutes) within ``days`` of BASE."""
+    hours = st.integers(min_value=-24, max_value=days * 24)
+    half = st.sampled_from([0, 0, 0, 30])
+    return st.builds(lambda h, m: BASE + dt.timedelta(hours=h, minutes=m), hours, half)
+
+
+def _iso(moment: dt.datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).isoformat(timespec="seconds")
+
+
+@st.composite
+def _person(draw, names) -> dict[str, Any]:
+    person = {"name": draw(names)}
+    if draw(st.booleans()):
+        person["email"] = person["name"].split()[0].lower() + "@example.com"
+    if draw(st.integers(0, 3)) == 0:
+        person["phone"] = "+1 555 0100"
+    if draw(st.booleans()):
+        person["role"] = draw(st.sampled_from(["Hiring Manager", "Tech Lead", "HR"]))
+    return person
+
+
+def _maybe(draw, strategy, chance: int = 2):
+    return draw(strategy) if draw(st.integers(0, chance - 1)) == 0 else None
+
+
+@st.composite
+def events(draw, types: Optional[tuple[str, ...]] = None, names: tuple[str, ...] = NAMES,
+           zone: str = "UTC", when: Optional[st.SearchStrategy] = None) -> dict[str, Any]:
+    """One event of the events document, as a dict (any type, or one of ``types``)."""
+    kind = draw(st.sampled_from(types or EVENT_TYPES))
+    when = moments() if when is None else when
+    at = draw(when)
+    names_st = st.sampled_from(names)
+    e: dict[str, Any] = {"type": kind, "at": _iso(at, zone)}
+    later = st.builds(lambda h: at + dt.timedelta(hours=h), st.integers(-48, 24 * 20))
+    if kind in ("interview_scheduled", "interview"):
+        if kind == "interview_scheduled":
+            e["starts_at"] = _iso(draw(later), zone)
+        people = draw(st.lists(_person(names_st), min_size=1 if kind == "interview" else 0,
+                               max_size=3))
+        if people:
+            e["interviewers"] = people
+        if draw(st.booleans()):
+            e["round"] = draw(st.integers(1, 3))
+    elif kind == "next_steps":
+        for key, value in (("decision_by", st.builds(lambda m: _iso(m, zone), later)),
+                           ("preferred_channel", st.sampled_from(CHANNELS)),
+                           ("long_wait", st.booleans()), ("from", names_st)):
+            v = _maybe(draw, value)
+            if v is not None:
+                e[key] = v
+    elif kind == "contact_details":
+        e["name"] = draw(names_st)
+        if draw(st.booleans()):
+            e["email"] = "someone@example.com"
+    elif kind in ("thank_you_sent", "follow_up_sent"):
+        to = draw(names_st) if kind == "thank_you_sent" else _maybe(draw, names_st)
+        if to is not None:
+            e["to"] = to
+        e["channel"] = draw(st.sampled_from(CHANNELS))
+    elif kind == "call":
+        to = _maybe(draw, names_st)
+        if to is not None:
+            e["to"] = to
+        e["outcome"] = draw(st.sampled_from(OUTCOMES))
+    elif kind == "reply":
+        e["kind"] = draw(st.sampled_from(KINDS))
+        frm = _maybe(draw, names_st)
+        if frm is not None:
+            e["from"] = frm
+        due = _maybe(draw, later, 3)
+        if due is not None:
+            e["due"] = _iso(due, zone)
+    elif kind == "promise":
+        e["what"] = "send work samples"
+        e["due"] = _iso(draw(later), zone)
+    elif kind == "referral_contact":
+        e["name"] = draw(names_st)
+    return e
+
+
+@st.composite
+def timelines(draw, policy=None, min_events: int = 0, max_events: int = 10,
+              zones: tuple[str, ...] = ZONES) -> dict[str, Any]:
+    """An events document (a dict) in any order, often with several interviews and
+    rounds, same-instant events and people written in different spellings.
+
+    Given a policy (a :class:`rulebook.policy.Policy` or a loaded one), the text values
+    its conditions test for are mixed into the names, so its conditions can hold.
+    """
+    names, types = NAMES, EVENT_TYPES
+    if policy is not None:
+        names = tuple(sorted(set(NAMES) | set(_text_literals(policy))))
+        read = _types_read(policy)
+        if read and draw(st.integers(0, 4)):  # mostly the events the policy reads
+            types = tuple(sorted(read))
+    zone = draw(st.sampled_from(zones))
+    # few distinct instants, so that ties are common
+    instants = draw(st.lists(moments(), min_size=1, max_size=6))
+    when = st.one_of(st.sampled_from(instants), moments())
+    evs = draw(st.lists(events(types=types, names=names, zone=zone, when=when),
+                        min_size=min_events, max_size=max_events))
+    if evs and draw(st.integers(0, 2)) == 0:  # an interview first is the common story
+        evs.insert(0, draw(events(types=("interview",), names=names, zone=zone, when=when)))
+    evs = draw(st.permutations(evs))
+    return {"timezone": zone, "application": {"company": "Acme"}, "events": list(evs)}
+
+
+def _model(policy):
+    from rulebook.policy import Policy
+    if not isinstance(policy, Policy):
+        policy = policy.policy  # a LoadedPolicy or a Program
+        policy = policy if isinstance(policy, Policy) else policy.policy
+    return policy
+
+
+def _types_read(policy) -> set[str]:
+    """The event types whose facts ``policy`` can read, through derived facts too."""
+    policy = _model(policy)
+    out = set()
+    for section in ("derive", "rules", "limits"):
+        for entry in policy.active(section).values():
+            for p in list(entry.when.values()) + list(entry.absent):
+                out.update(p.types)
+    if "interviewer" in out:
+        out.add("interview")
+    return out & set(EVENT_TYPES)
+
+
+def _text_literals(policy) -> list[str]:
+    policy = _model(policy)
+    out = []
+    for section in ("derive", "rules", "limits"):
+        for entry in getattr(policy, section).values():
+            for p in list(entry.when.values()) + list(entry.absent):
+                for cond in p.where.values():
+                    for op, value in cond.tests():
+                        for v in (value if op == "in" else [value]):
+                            if isinstance(v, str) and v not in KINDS and v not in OUTCOMES \
+                                    and v not in CHANNELS and "+" not in v and "-" not in v:
+                                out.append(v)
+    return out
+
+
+def evaluation_times(doc: dict[str, Any]) -> st.SearchStrategy[dt.datetime]:
+    """Times worth evaluating a timeline at: at its events, just around them, and later."""
+    stamps = [dt.datetime.fromisoformat(e["at"]) for e in doc.get("events", [])]
+    near = [s + dt.timedelta(seconds=d) for s in stamps for d in (0, -1, 3600, 86400 * 7)]
+    last = max(stamps, default=BASE)
+    late = [last + dt.timedelta(hours=h) for h in (0, 1, 24, 24 * 6, 24 * 15, 24 * 40)]
+    return st.one_of(st.sampled_from(late), st.sampled_from(near or [BASE]), moments(60))
+
+
+# -- policies ------------------------------------------------------------------------------
+
+ACTIONS = ("call_them", "write_them", "wait_quietly", "thank_them")
+_TIME_UNITS = ("m", "h", "d", "w")
+
+
+class _Types:
+    """Fact types and their fields as a generated policy declares them."""
+
+    def __init__(self):
+        self.fields: dict[str, dict[str, Any]] = {t: dict(f, at=TIME)
+                                                  for t, f in FACT_FIELDS.items()}
+
+    def common(self, types: list[str]) -> dict[str, Any]:
+        out = dict(self.fields[types[0]])
+        for t in types[1:]:
+            out = {k: v for k, v in out.items() if k in self.fields[t]
+                   and _kind(self.fields[t][k]) == _kind(v)}
+        return out
+
+
+def _kind(kind) -> str:
+    return TEXT if isinstance(kind, tuple) else kind
+
+
+def _offsets(draw, allow_bd: bool) -> str:
+    out = ""
+    for _ in range(draw(st.integers(0, 2))):
+        unit = draw(st.sampled_from(_TIME_UNITS + (("bd",) if allow_bd else ())))
+        out += f" {draw(st.sampled_from('+-'))} {draw(st.integers(0, 20))}{unit}"
+    return out
+
+
+def _time_expr(draw, scope: dict[str, list[str]], types: _Types, allow_now: bool,
+               allow_bd: bool = False) -> str:
+    anchors = list(scope) + (["now"] if allow_now else [])
+    anchor = draw(st.sampled_from(anchors))
+    text = anchor
+    if anchor != "now":
+        fields = [f for f, k in types.common(scope[anchor]).items() if k == TIME and f != "at"]
+        if fields and draw(st.booleans()):
+            text += "." + draw(st.sampled_from(fields))
+    return text + _offsets(draw, allow_bd)
+
+
+def _literal(draw, kind) -> Any:
+    if isinstance(kind, tuple):
+        return draw(st.sampled_from(kind))
+    if kind == INT:
+        return draw(st.integers(1, 3))
+    if kind == BOOL:
+        return draw(st.booleans())
+    return draw(st.sampled_from(NAMES + ("someone@example.com",)))
+
+
+def _condition(draw, kind, scope, types) -> dict[str, Any]:
+    if draw(st.integers(0, 4)) == 0:
+        return {"exists": draw(st.booleans())}
+    if kind == TIME:
+        if not scope and draw(st.booleans()):
+            return {"exists": True}
+        op = draw(st.sampled_from(("gt", "ge", "lt", "le", "eq", "ne")))
+        return {op: _time_expr(draw, scope, types, allow_now=True)}
+    if kind == INT:
+        op = draw(st.sampled_from(("eq", "ne", "gt", "ge", "lt", "le")))
+        return {op: _literal(draw, kind)}
+    if kind == BOOL:
+        return {draw(st.sampled_from(("eq", "ne"))): _literal(draw, kind)}
+    op = draw(st.sampled_from(("eq", "ne", "in")))
+    if op == "in":
+        options = kind if isinstance(kind, tuple) else NAMES + ("someone@example.com",)
+        return {"in": draw(st.lists(st.sampled_from(options), min_size=1, max_size=3,
+                                    unique=True))}
+    return {op: _literal(draw, kind)}
+
+
+def _pattern(draw, scope: dict[str, list[str]], types: _Types, readable: list[str]) -> dict:
+    size = draw(st.sampled_from((1, 1, 1, 2)))
+    chosen = draw(st.lists(st.sampled_from(readable), min_size=size, max_size=size,
+                           unique=True))
+    fields = types.common(chosen)
+    p: dict[str, Any] = {"fact": chosen[0] if len(chosen) == 1 else chosen}
+    where = {}
+    wanted = min(len(fields), draw(st.sampled_from((0, 0, 1, 1, 2))))
+    for fname in draw(st.lists(st.sampled_from(sorted(fields)), min_size=wanted,
+                               max_size=wanted, unique=True)):
+        where[fname] = _condition(draw, fields[fname], scope, types)
+    if where:
+        p["where"] = where
+    if scope and draw(st.integers(0, 2)) == 0:
+        fname = draw(st.sampled_from(sorted(fields)))
+        options = [f"{n}.{f}" for n, ts in scope.items()
+                   for f, k in types.common(ts).items() if _kind(k) == _kind(fields[fname])]
+        if options:
+            p["same"] = {fname: draw(st.sampled_from(sorted(options)))}
+    if scope and draw(st.booleans()):
+        p[draw(st.sampled_from(("after", "before")))] = draw(st.sampled_from(sorted(scope)))
+    if draw(st.integers(0, 5)) == 0:
+        p["since"] = f"{draw(st.integers(1, 30))}{draw(st.sampled_from(('h', 'd', 'w')))}"
+    return p
+
+
+def _entry(draw, types: _Types, readable: list[str], name_pool: str) -> tuple[dict, dict]:
+    scope: dict[str, list[str]] = {}
+    when = {}
+    for i in range(draw(st.sampled_from((1, 1, 2, 2, 3)))):
+        name = f"{name_pool}{i}"
+        when[name] = _pattern(draw, scope, types, readable)
+        t = when[name]["fact"]
+        scope[name] = [t] if isinstance(t, str) else list(t)
+    absent = [_pattern(draw, scope, types, readable)
+              for _ in range(draw(st.sampled_from((0, 0, 1, 1, 2))))]
+    entry: dict[str, Any] = {"sources": [draw(st.sampled_from(sorted(GUIDELINES)))],
+                             "when": when}
+    if absent:
+        entry["absent"] = absent
+    return entry, scope
+
+
+@st.composite
+def policies(draw, max_derive: int = 3, max_rules: int = 3, max_limits: int = 2) -> dict:
+    """A valid policy document (a dict) using the whole language: derived facts (chained,
+    several producers of one type), fan-out over people, windows, absences, limits."""
+    types = _Types()
+    # a few built-in types per policy, so that generated timelines make entries match
+    palette = draw(st.lists(st.sampled_from(sorted(FACT_FIELDS)), min_size=2, max_size=4,
+                            unique=True))
+    readable = list(palette)
+    derive: dict[str, Any] = {}
+    for i in range(draw(st.integers(0, max_derive))):
+        entry, scope = _entry(draw, types, readable, "d")
+        did = f"derived_{i}"
+        shared = [t for t in types.fields if t.startswith("fact_")]
+        reads = scope_types(scope) | {t for p in entry.get("absent", [])
+                                      for t in ([p["fact"]] if isinstance(p["fact"], str)
+                                                else p["fact"])}
+        if shared and not any(t.startswith("fact_") for t in reads) \
+                and draw(st.integers(0, 2)) == 0:
+            entry["fact"] = draw(st.sampled_from(sorted(shared)))
+            name = entry["fact"]
+        else:
+            name = f"fact_{i}"
+            entry["fact"] = name
+            sets = {}
+            for n, ts in scope.items():
+                for f, k in sorted(types.common(ts).items()):
+                    if f != "at" and draw(st.integers(0, 3)) == 0:
+                        sets[f] = f"{n}.{f}"
+            if sets:
+                entry["set"] = sets
+            types.fields[name] = {"at": TIME}
+            for f, ref in sets.items():
+                n, src = ref.split(".")
+                types.fields[name][f] = types.common(scope[n])[src]
+        if len(scope) > 1 and draw(st.booleans()):
+            entry["at"] = draw(st.sampled_from(sorted(scope)))
+        derive[did] = entry
+        readable = palette + [t for t in types.fields if t.startswith("fact_")]
+    rules: dict[str, Any] = {}
+    for i in range(draw(st.integers(1, max_rules))):
+        entry, scope = _entry(draw, types, readable, "r")
+        entry["action"] = draw(st.sampled_from(ACTIONS))
+        start = _time_expr(draw, scope, types, allow_now=False, allow_bd=True)
+        window = {"start": start,
+                  "due": _time_expr(draw, scope, types, allow_now=False, allow_bd=True)}
+        if draw(st.integers(0, 3)):
+            window["end"] = _time_expr(draw, scope, types, allow_now=False, allow_bd=True)
+        entry["window"] = window
+        people = [f"{n}.{f}" for n, ts in scope.items()
+                  for f, k in types.common(ts).items() if k == TEXT]
+        if people and draw(st.booleans()):
+            entry["to"] = draw(st.sampled_from(sorted(people)))
+        if draw(st.booleans()):
+            entry["channel"] = {"default": draw(st.sampled_from(CHANNELS)),
+                                "stated": draw(st.booleans())}
+        entry["office_hours"] = draw(st.integers(0, 3)) == 0
+        first = next(iter(scope))
+        entry["reason"] = f"Because of {{{first}}}, by {{due}}."
+        entry["priority"] = draw(st.integers(0, 99))
+        rules[f"rule_{i}"] = entry
+    actions = sorted({r["action"] for r in rules.values()})
+    limits: dict[str, Any] = {}
+    for i in range(draw(st.integers(0, max_limits))):
+        entry, scope = _entry(draw, types, readable, "l")
+        if draw(st.booleans()):
+            entry["applies_to"] = "all"
+        else:
+            entry["applies_to"] = draw(st.lists(st.sampled_from(actions), min_size=1,
+                                                unique=True))
+        if draw(st.booleans()):
+            entry["until"] = _time_expr(draw, scope, types, allow_now=False, allow_bd=True)
+        entry["reason"] = "Held back until {until}."
+        limits[f"limit_{i}"] = entry
+    out: dict[str, Any] = {"policy": "generated", "rules": rules}
+    if derive:
+        out["derive"] = derive
+    if limits:
+        out["limits"] = limits
+    return out
+
+
+def scope_types(scope: dict[str, list[str]]) -> set[str]:
+    return {t for ts in scope.values() for t in ts}

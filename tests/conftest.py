@@ -1,0 +1,13 @@
+"""Hypothesis profiles: ``default`` (CI: enough examples to matter, the differential suite
+in about a minute) and ``deep`` (nightly: ``pytest --hypothesis-profile=deep``)."""
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+_COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                     HealthCheck.data_too_large])
+settings.register_profile("default", max_examples=100, **_COMMON)
+settings.register_profile("deep", max_examples=3000, **_COMMON)
+settings.register_profile("quick", max_examples=15, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
