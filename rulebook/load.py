@@ -117,7 +117,10 @@ def examine(doc: Document) -> Examined:
     try:
         policy, problems, complete = P.Policy.model_validate(merged.data), [], True
     except ValidationError as exc:
-        problems, complete = schema_problems(exc, merged), False
+        misspelt = _misspelt_overrides(doc, exc, merged)
+        problems = [p for path, p in _located_schema_problems(exc, merged)
+                    if path[:2] not in misspelt] + list(misspelt.values())
+        complete = False
         policy = _valid_part(merged.data)
     checked = None
     if policy is not None:
@@ -225,7 +228,38 @@ def _data_path(loc: tuple, data: Any, kind: str) -> tuple:
     return tuple(out)
 
 
+def _misspelt_overrides(doc: Document, exc: ValidationError, merged: Document) -> dict:
+    """A layer's entry that is incomplete and named like a parent's entry: a typo of its id.
+
+    Rather than every key the "new" entry lacks, say which parent entry was meant.
+    """
+    data = doc.data
+    if not isinstance(data.get("extends"), str):
+        return {}
+    broken = {_data_path(tuple(e["loc"]), merged.data, e["type"])[:2] for e in exc.errors()}
+    parent = resolve(_load_parent(data["extends"], doc.file), _load_parent).data
+    out = {}
+    for section in _SECTIONS:
+        mine, theirs = data.get(section), (parent or {}).get(section) or {}
+        if not isinstance(mine, dict) or not isinstance(theirs, dict):
+            continue
+        for eid in mine:
+            if eid in theirs or (section, eid) not in broken:
+                continue
+            hint = did_you_mean(eid, theirs)
+            if hint.startswith("did you mean"):
+                kind = {"derive": "derivation", "rules": "rule", "limits": "limit"}[section]
+                out[(section, eid)] = doc.problem(
+                    (section, eid), f"'{data['extends']}' has no {kind} '{eid}' to change "
+                    "(a new one needs all its keys)", hint, key=True)
+    return out
+
+
 def schema_problems(exc: ValidationError, doc: Document) -> list[Problem]:
+    return [p for _, p in _located_schema_problems(exc, doc)]
+
+
+def _located_schema_problems(exc: ValidationError, doc: Document) -> list[tuple[tuple, Problem]]:
     seen: set[tuple] = set()
     out = []
     for err in exc.errors():
@@ -238,10 +272,10 @@ def schema_problems(exc: ValidationError, doc: Document) -> list[Problem]:
         if kind == "extra_forbidden":
             model = _model_at(path[:-1])
             allowed = [f.alias or k for k, f in model.model_fields.items()] if model else []
-            out.append(doc.problem(path, f"unknown key '{name}'", did_you_mean(name, allowed),
-                                   key=True))
+            out.append((path, doc.problem(path, f"unknown key '{name}'",
+                                          did_you_mean(name, allowed), key=True)))
         elif kind == "missing":
-            out.append(doc.problem(path[:-1], f"missing key '{name}'"))
+            out.append((path, doc.problem(path[:-1], f"missing key '{name}'")))
         else:
             msg, hint = err["msg"].replace("Value error, ", ""), ""
             if ": write " in msg:  # a syntax reminder reads better as the hint
@@ -261,5 +295,5 @@ def schema_problems(exc: ValidationError, doc: Document) -> list[Problem]:
                     if hint.startswith("did"):
                         hint += " allowed: " + ", ".join(allowed)
             label = f"'{name}': " if isinstance(name, str) and name else ""
-            out.append(doc.problem(path, label + msg, hint))
+            out.append((path, doc.problem(path, label + msg, hint)))
     return out

@@ -139,3 +139,21 @@ def test_resolved_policy_advises_exactly_like_the_layers(name, tmp_path, capsys)
     flat.write_text(capsys.readouterr().out)
     report = diff(Rulebook.load(name), Rulebook.load(str(flat)), generated_timelines(25, seed=5))
     assert report.evaluations > 500 and report.changes == []
+
+
+def test_a_misspelt_override_names_the_entry_meant(tmp_path, capsys):
+    layers(tmp_path, layer="""\
+        policy: layer
+        extends: standard
+        rules:
+          send_thankyou:
+            window: {due: p + 48h}
+          brand_new:
+            action: brand_new
+        """)
+    assert main(["check", str(tmp_path / "layer.yaml")]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (f"{tmp_path}/layer.yaml:4:3: 'standard' has no rule 'send_thankyou' to "
+                      "change (a new one needs all its keys) (did you mean 'send_thank_you'?)")
+    # a new entry with no close parent is incomplete, and says what it lacks
+    assert any("layer.yaml:7:7: missing key 'sources'" in line for line in out[1:])
