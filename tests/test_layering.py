@@ -156,4 +156,4 @@ def test_a_misspelt_override_names_the_entry_meant(tmp_path, capsys):
     assert out[0] == (f"{tmp_path}/layer.yaml:4:3: 'standard' has no rule 'send_thankyou' to "
                       "change (a new one needs all its keys) (did you mean 'send_thank_you'?)")
     # a new entry with no close parent is incomplete, and says what it lacks
-    assert any("layer.yaml:7:7: missing key 'sources'" in line for line in out[1:])
+    assert any("layer.yaml:7:5: missing key 'sources'" in line for line in out[1:])
