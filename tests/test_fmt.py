@@ -178,3 +178,10 @@ def test_several_documents_are_an_error_not_a_crash(tmp_path, capsys):
     assert main(["fmt", str(path)]) == 2
     assert "two.yaml:2:1: YAML error: expected a single document" in capsys.readouterr().err
     assert main(["check", str(path)]) == 2
+
+
+def test_standard_input_to_standard_output(monkeypatch, capsys):
+    import io
+    monkeypatch.setattr("sys.stdin", io.StringIO(MESSY))
+    assert main(["fmt", "-"]) == 0
+    assert capsys.readouterr().out == CANONICAL

@@ -7,6 +7,7 @@ if any file is not canonical (for CI); invalid YAML is an error (exit 2).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..fmt import format_text, write_atomically
@@ -15,7 +16,8 @@ from ..problems import InvalidInput, Problem
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("policies", nargs="+", metavar="POLICY", help="policy files to format")
+    p.add_argument("policies", nargs="+", metavar="POLICY",
+                   help="policy files to format; - formats standard input to standard output")
     p.add_argument("--check", action="store_true",
                    help="change nothing; exit 1 if a file is not in the canonical layout")
 
@@ -24,6 +26,9 @@ def run(args: argparse.Namespace) -> int:
     problems: list[Problem] = []
     unformatted = []
     for ref in args.policies:
+        if ref == "-":  # for editors: a buffer in, the formatted buffer out
+            sys.stdout.write(format_text(sys.stdin.read(), "<stdin>"))
+            continue
         path = Path(policy_path(ref))
         try:
             text = path.read_text(encoding="utf-8")
