@@ -1,8 +1,9 @@
 """How two versions of a policy advise differently, shown on concrete timelines.
 
 A coach changing a policy wants to know what changes for candidates, not which lines
-of YAML changed. Both versions are run over the same timelines (the shipped examples,
-any given ones, and timelines generated from a fixed seed), once a day over each
+of YAML changed. Both versions are run over the same timelines (the scenarios beside
+either policy, the shipped examples, any given ones, and timelines generated from a
+fixed seed), once a day over each
 timeline's first weeks; each recommendation is compared by action and person:
 
 - ``added`` / ``removed``: only one version recommends it;
@@ -148,13 +149,13 @@ def evaluation_times(timeline: Timeline, days: int = DAYS) -> list[dt.datetime]:
             for i in range(days)]
 
 
-def diff(old: Rulebook, new: Rulebook, timelines: Iterable[tuple[str, Timeline]],
-         days: int = DAYS) -> Report:
+def diff(old: Rulebook, new: Rulebook, timelines: Iterable[tuple], days: int = DAYS) -> Report:
+    """Compare on (name, timeline) or (name, timeline, extra moments) items."""
     report = Report()
     seen: set[tuple] = set()
-    for name, timeline in timelines:
+    for name, timeline, *extra in timelines:
         report.timelines += 1
-        times = evaluation_times(timeline, days)
+        times = sorted(set(evaluation_times(timeline, days)) | set(extra[0] if extra else []))
         report.evaluations += len(times)
         for at in times:
             for c in compare(old.recommend(timeline, at), new.recommend(timeline, at), name, at):

@@ -83,3 +83,19 @@ def test_cli_report_and_exit_code(tmp_path, capsys):
 def test_cli_errors(capsys, argv, message):
     assert main(["diff", *argv, "--generated", "0"]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_scenarios_beside_a_policy_are_compared_too(tmp_path, capsys):
+    pytest.importorskip("rulebook.testing.scenarios")
+    layer = tmp_path / "later.yaml"
+    layer.write_text(LAYER)
+    (tmp_path / "later.scenarios.yaml").write_text(f"""\
+scenarios:
+  - name: thanks the next day
+    events: {PANEL}
+    at: 2026-03-03T15:00:00+01:00
+""")
+    assert main(["diff", "standard", str(layer), "--generated", "0", "--examples", "9"]) == 0
+    out = capsys.readouterr().out
+    assert "e.g. later.scenarios.yaml: thanks the next day at Tue 03 Mar 2026 09:00: " \
+           "send_thank_you to Priya Natarajan" in out
