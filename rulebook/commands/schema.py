@@ -44,10 +44,16 @@ def _partial(defs: dict, name: str) -> str:
 
 
 def _time_expressions(node: Any) -> None:
-    """Give time expressions their syntax as a pattern, so editors flag '48hrs'."""
+    """Tighten what pydantic leaves loose, so editors flag '48hrs' and 'Send_Thanks'.
+
+    Time expressions get their syntax as a pattern; mappings keyed by ids refuse keys
+    that are not ids.
+    """
     if isinstance(node, dict):
         if node.get("description") == EXPR_SYNTAX and node.get("type") == "string":
             node["pattern"] = _EXPR
+        if "patternProperties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
         for value in node.values():
             _time_expressions(value)
     elif isinstance(node, list):
