@@ -76,7 +76,8 @@ def policy_schema() -> dict[str, Any]:
                 sub = layer[section][key]
                 targets = sub.values() if key == "patternProperties" else [sub]
                 for t in targets:
-                    t["$ref"] = f"#/$defs/{_partial(defs, name)}"
+                    if isinstance(t, dict):
+                        t["$ref"] = f"#/$defs/{_partial(defs, name)}"
     full = {section: schema["properties"].pop(section) for section in _SECTIONS}
     required = schema.pop("required", [])
     schema["properties"].update({s: {"type": "object"} for s in _SECTIONS})
