@@ -291,6 +291,14 @@ def _outcomes(section, eid, entry, verdict: Verdict, advice: Advice, at, tz) -> 
     return out
 
 
+def to_data(verdicts: list[Verdict], tz) -> list[dict[str, Any]]:
+    """The explanation as plain data (``--format json``), facts described in words."""
+    return [{"section": v.section, "id": v.id, "fired": v.fired,
+             "matches": [{k: describe(f, tz) for k, f in b.items()} for b in v.matches],
+             "blocked": v.blocked, "near_miss": v.near_miss, "outcomes": v.outcomes,
+             "engine_disagrees": v.engine_disagrees} for v in verdicts]
+
+
 def render(verdicts: list[Verdict], tz) -> str:
     """The explanation as text, one block per entry, in policy order."""
     lines = []

@@ -154,3 +154,14 @@ def test_explanations_agree_with_the_engine_on_generated_timelines(policy):
             assert [(v.id, v.engine_disagrees) for v in out if v.engine_disagrees] == [], name
             fired += sum(len(v.matches) for v in out)
     assert fired > 500
+
+
+def test_cli_json(capsys):
+    import json
+    assert main(["explain", str(ROOT / "examples/panel.yaml"), "--at",
+                 "2026-03-03T09:00:00+01:00", "--format", "json"]) == 0
+    data = {v["id"]: v for v in json.loads(capsys.readouterr().out)}
+    assert data["send_thank_you"]["fired"] is True
+    assert data["send_thank_you"]["matches"][0] == {
+        "p": "interviewer Sam Ortiz (Mon 2 Mar 2026, 10:00)"}
+    assert data["retry_call"]["near_miss"] == "c: there is no call fact"

@@ -9,10 +9,11 @@ failed for the candidate facts that came closest.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from ..api import Rulebook
-from ..explain import explain, render
+from ..explain import explain, render, to_data
 from ..problems import InvalidInput, Problem, did_you_mean
 from .common import moment_arg, read_events
 
@@ -22,6 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--at", help="evaluation time, ISO 8601 with offset (default: now)")
     p.add_argument("--policy", default="standard", help="a shipped policy's name or a path")
     p.add_argument("--rule", metavar="ID", help="explain only this rule, limit or derivation")
+    p.add_argument("--format", choices=("text", "json"), default="text")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,5 +37,9 @@ def run(args: argparse.Namespace) -> int:
                                         did_you_mean(args.rule, ids))])
     timeline = read_events(args.events)
     _, verdicts = explain(book, timeline, moment_arg(args.at), only=args.rule)
-    sys.stdout.write(render(verdicts, timeline.tz))
+    if args.format == "json":
+        sys.stdout.write(json.dumps(to_data(verdicts, timeline.tz), indent=2,
+                                    ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render(verdicts, timeline.tz))
     return 0
