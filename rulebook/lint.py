@@ -23,6 +23,7 @@ from .vocabulary import NOW
 
 # facts every timeline that gets any follow-up advice has
 _ALWAYS_THERE = {"interview", "interviewer", "interview_scheduled"}
+LONG_SILENCE = 30 * 86400  # a blanket limit this long silences the whole follow-up
 
 
 def lint(policy: Policy, doc: Document, complete: bool = True) -> list[Problem]:
@@ -141,13 +142,19 @@ def _forbids_all(policy: Policy, lid: str, lim, warn) -> None:
     for name, p in lim.when.items():
         if not (_bare(p) and set(p.types) <= _ALWAYS_THERE):
             return
-    forever = lim.until is None or (lim.until.anchor == NOW and lim.until.exact_seconds > 0
-                                    and not lim.until.business_days)
+    until = lim.until
+    forever = until is None or (until.anchor == NOW and until.exact_seconds > 0
+                                and not until.business_days)
     if forever:
         warn(("limits", lid), "this limit holds back every contact for good as soon as "
              "there is an interview: the policy can never recommend reaching out",
              "narrow 'when' or 'applies_to', or give it an 'until' anchored on a fact",
              key=True)
+    elif until.anchor in lim.when and not until.business_days and \
+            until.exact_seconds >= LONG_SILENCE:
+        warn(("limits", lid, "until"), "this limit holds back every contact for "
+             f"{until.offset_words()} after each interview",
+             "narrow 'when' or 'applies_to', or shorten 'until'")
 
 
 # -- two rules recommending the same action at once ---------------------------------------

@@ -216,3 +216,22 @@ def test_errors_in_the_head_do_not_hide_the_entries(tmp_path):
         (2, "unknown key 'rulez'"),
         (8, "unknown fact type 'interviewr'"),
     ]
+
+
+def test_a_limit_silencing_a_month_after_every_interview_is_linted(tmp_path):
+    text = "policy: mute\nrules:\n" + RULE.format(id="a", action="thank") + """\
+limits:
+  quiet:
+    sources: [G5]
+    applies_to: all
+    when:
+      i: {fact: interview}
+    until: i + 6w
+    reason: Quiet.
+"""
+    path = write(tmp_path, text)
+    warnings = [p for p in problems_of(path) if p.severity == "warning"]
+    assert [(w.line, w.message) for w in warnings] == [
+        (18, "this limit holds back every contact for 6 weeks after each interview")]
+    path = write(tmp_path, text.replace("i + 6w", "i + 3d"))
+    assert problems_of(path) == []
