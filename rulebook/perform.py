@@ -15,6 +15,7 @@ from typing import Any, Mapping, Optional
 # action -> event type it produces when performed
 ACTION_EVENTS: dict[str, str] = {
     "send_thank_you": "thank_you_sent",
+    "send_handwritten_note": "thank_you_sent",  # the classic policy's note besides the email
     "follow_up_call": "call",
     "retry_call": "call",
     "send_follow_up_email": "follow_up_sent",

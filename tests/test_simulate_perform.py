@@ -69,6 +69,12 @@ def test_unmappable_actions_give_nothing():
     assert event_for(rec("send_thank_you", to=None), AT) is None
 
 
-def test_every_standard_action_is_either_performable_or_known_not_to_be():
-    actions = {r.action for r in Rulebook.load("standard").loaded.policy.rules.values()}
+@pytest.mark.parametrize("policy", ["standard", "classic", "modern"])
+def test_every_shipped_action_is_either_performable_or_known_not_to_be(policy):
+    actions = {r.action for r in Rulebook.load(policy).loaded.policy.rules.values()}
     assert actions - set(ACTION_EVENTS) == NOT_PERFORMABLE
+
+
+def test_a_handwritten_note_is_a_thank_you_by_that_channel():
+    entry = event_for(rec("send_handwritten_note", channel="handwritten_note"), AT)
+    assert (entry["type"], entry["channel"]) == ("thank_you_sent", "handwritten_note")
