@@ -157,3 +157,12 @@ def test_a_misspelt_override_names_the_entry_meant(tmp_path, capsys):
                       "change (a new one needs all its keys) (did you mean 'send_thank_you'?)")
     # a new entry with no close parent is incomplete, and says what it lacks
     assert any("layer.yaml:7:5: missing key 'sources'" in line for line in out[1:])
+
+
+@pytest.mark.parametrize("ref,message", [
+    ("nope.yaml", "nope.yaml:0:0: no such file"),
+    ("standrad", "did you mean 'standard'?"),
+])
+def test_show_error_paths(capsys, ref, message):
+    assert main(["show", ref, "--resolved"]) == 2
+    assert message in capsys.readouterr().err
