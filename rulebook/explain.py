@@ -269,8 +269,9 @@ def _outcomes(section, eid, entry, verdict: Verdict, advice: Advice, at, tz) -> 
                                f"{words_time(r.window.due)}")
         for r in advice.held_back:
             if r.rule == eid:
+                until = "for good" if r.until is None else f"until {words_time(r.until)}"
                 out.append(f"held back: {r.action}{' to ' + r.to if r.to else ''} by limit "
-                           f"'{r.limit}' until {words_time(r.until)}")
+                           f"'{r.limit}' {until}")
         for b in verdict.matches:
             if entry.window.end is not None:
                 end = evaluate(entry.window.end, b, at, tz)
