@@ -115,7 +115,8 @@ def events(draw, types: Optional[tuple[str, ...]] = None, names: tuple[str, ...]
 
 @st.composite
 def timelines(draw, policy=None, min_events: int = 0, max_events: int = 10,
-              zones: tuple[str, ...] = ZONES) -> dict[str, Any]:
+              zones: tuple[str, ...] = ZONES, interview_first: Optional[bool] = None
+              ) -> dict[str, Any]:
     """An events document (a dict) in any order, often with several interviews and
     rounds, same-instant events and people written in different spellings.
 
@@ -134,9 +135,19 @@ def timelines(draw, policy=None, min_events: int = 0, max_events: int = 10,
     when = st.one_of(st.sampled_from(instants), moments())
     evs = draw(st.lists(events(types=types, names=names, zone=zone, when=when),
                         min_size=min_events, max_size=max_events))
-    if evs and draw(st.integers(0, 2)) == 0:  # an interview first is the common story
-        evs.insert(0, draw(events(types=("interview",), names=names, zone=zone, when=when)))
-    evs = draw(st.permutations(evs))
+    if interview_first or (interview_first is None and evs and draw(st.integers(0, 2)) == 0):
+        first = st.just(min(instants)) if interview_first else when
+        evs.insert(0, draw(events(types=("interview",), names=names, zone=zone, when=first)))
+    if interview_first and draw(st.booleans()):  # how stories end
+        ending = draw(st.sampled_from(["rejection", "offer", "withdrawn"]))
+        late = st.builds(lambda h: min(instants) + dt.timedelta(hours=h), st.integers(1, 24 * 20))
+        e = draw(events(types=("withdrawn" if ending == "withdrawn" else "reply",),
+                        names=names, zone=zone, when=late))
+        if ending != "withdrawn":
+            e["kind"] = ending
+        evs.append(e)
+    if not interview_first:  # else the interview stays first in the file too
+        evs = draw(st.permutations(evs))
     return {"timezone": zone, "application": {"company": "Acme"}, "events": list(evs)}
 
 

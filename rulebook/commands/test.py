@@ -1,0 +1,86 @@
+"""Test a policy: run its scenarios, then its invariants on generated timelines.
+
+Scenarios come from POLICY's scenario file (NAME.scenarios.yaml beside it, or
+--scenarios). Each failure prints as expected vs actual; each invariant's counterexample
+is shrunk and printed as an events document to rerun with `rulebook recommend`. Exit 0
+when everything passes, 1 when a test fails (or coverage is under --min-coverage), 2
+when the input is invalid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+from ..api import Rulebook
+from ..load import policy_path
+from ..problems import InvalidInput, Problem
+from ..testing.check import check_policy
+from ..testing.coverage import Coverage
+from ..testing.invariants import INVARIANTS
+from ..testing.scenarios import load_scenarios, run_scenario, scenario_path
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("policy", help="a shipped policy's name or a path")
+    p.add_argument("--scenarios", help="scenario file (default: NAME.scenarios.yaml beside it)")
+    p.add_argument("--examples", type=int, default=40,
+                   help="generated timelines per invariant (default 40; 0: no invariants)")
+    p.add_argument("--seed", type=int, help="seed of the generated timelines (default: random, "
+                   "printed)")
+    p.add_argument("--skip", action="append", default=[], choices=sorted(INVARIANTS),
+                   metavar="INVARIANT", help="leave out an invariant (repeatable)")
+    p.add_argument("--min-coverage", type=float, default=0.0, metavar="PERCENT",
+                   help="fail when entries or guidelines covered are under PERCENT")
+
+
+def run(args: argparse.Namespace) -> int:
+    out = sys.stdout
+    book = Rulebook.load(args.policy)
+    path = Path(args.scenarios) if args.scenarios else scenario_path(policy_path(args.policy))
+    scenarios = []
+    if args.scenarios or path.is_file():
+        _, scenarios = load_scenarios(path)
+    if not 0 <= args.min_coverage <= 100:
+        raise InvalidInput([Problem("--min-coverage", 0, 0, "a percentage from 0 to 100")])
+    coverage = Coverage(book.loaded.policy)
+    failed = 0
+    for sc in scenarios:
+        outcome, _ = run_scenario(book, sc)
+        coverage.record(book, sc.timeline, sc.scenario.at)
+        if outcome.passed:
+            out.write(f"ok    scenario: {sc.scenario.name}\n")
+            continue
+        failed += 1
+        out.write(f"FAIL  scenario: {sc.scenario.name} ({sc.file}:{sc.line})\n")
+        for f in outcome.failures:
+            out.write(f"    {f}\n")
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
+    invariants = {k: v for k, v in INVARIANTS.items() if k not in args.skip}
+    if args.examples > 0:
+        found = check_policy(book, invariants, examples=args.examples, seed=seed,
+                             coverage=coverage)
+        bad = {c.invariant: c.failure for c in found}
+        for name in invariants:
+            if name not in bad:
+                out.write(f"ok    invariant: {name} ({args.examples} timelines)\n")
+                continue
+            failed += 1
+            f = bad[name]
+            out.write(f"FAIL  invariant: {f}\n")
+            out.write(f"    counterexample (save as events.json, then run "
+                      f"`rulebook recommend events.json --policy {args.policy} "
+                      f"--at {f.at.isoformat()}`):\n")
+            out.write("".join(f"      {line}\n" for line in f.document().splitlines()))
+        out.write(f"seed: {seed} (rerun with --seed {seed})\n")
+    out.write(coverage.report() + "\n")
+    entries, guides = coverage.ratios()
+    if min(entries, guides) * 100 < args.min_coverage:
+        out.write(f"FAIL  coverage under {args.min_coverage:g}%\n")
+        failed += 1
+    out.write(f"{'FAILED' if failed else 'passed'}: {len(scenarios)} scenarios, "
+              f"{len(invariants) if args.examples > 0 else 0} invariants"
+              + (f", {failed} failing\n" if failed else "\n"))
+    return 1 if failed else 0
