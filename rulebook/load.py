@@ -46,7 +46,7 @@ def policies_dir() -> Path:
 
 
 def shipped_policies() -> list[str]:
-    return sorted(p.stem for p in policies_dir().glob("*.yaml"))
+    return sorted(p.stem for p in policies_dir().glob("*.yaml") if "." not in p.stem)  # not *.scenarios.yaml
 
 
 def shipped_path(name: str) -> Path | None:
