@@ -19,5 +19,13 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
+bench: install  ## the quick benchmark (under two minutes), printed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(BIN)/python -m benchmarks --quick
+
+bench-full: install  ## the full benchmark: writes benchmarks/RESULTS.md (about an hour)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(BIN)/python -m benchmarks --full
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

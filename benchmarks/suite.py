@@ -1,0 +1,264 @@
+"""The measurements. Each returns plain data; ``report`` turns it into RESULTS.md.
+
+Every comparison runs on the same generated applications, and every engine's matches
+are checked equal to ours (key for key) before anything is timed.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from rulebook import Rulebook
+from rulebook.load import shipped_policies
+
+from .measure import Stat, percentile, rate, seconds
+from .workload import applications, padded
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "panel.yaml"
+EXAMPLE_AT = "2026-03-03T09:00:00+01:00"
+
+
+@dataclass
+class Config:
+    name: str
+    repeats: int
+    batch_sizes: tuple[int, ...]        # applications per batch-throughput row
+    latency_calls: int
+    compare_n: int                      # applications for the side-by-side rows
+    experta_n: int                      # experta is slow: its rows use the first n of them
+    stream_n: int                       # streamed applications for the memory curve
+    events: tuple[int, ...]
+    rules: tuple[int, ...]
+    cold_runs: int
+    clips_trap_n: int                   # 0: skip the clipspy-leak demonstration
+
+
+QUICK = Config("quick", 3, (1_000,), 500, 300, 60, 5_000, (5, 20, 50, 100, 200), (10, 40),
+               3, 0)
+FULL = Config("full", 5, (1_000, 10_000, 100_000), 5_000, 5_000, 500, 1_000_000,
+              (5, 10, 20, 50, 100, 200), (10, 20, 40, 80, 100, 1_000), 7, 20_000)
+TINY = Config("tiny", 1, (50,), 50, 40, 10, 200, (5, 20), (10,), 1, 0)
+
+
+def keys(matches) -> set[tuple]:
+    """Our matches as comparable keys (without the evaluation time's binding)."""
+    return {(m.section, m.id, tuple(p for p in m.key[2] if p[0] != "now")) for m in matches}
+
+
+def _batch(book: Rulebook, apps) -> Callable[[], int]:
+    def run() -> int:
+        for timeline, at in apps:
+            book.recommend(timeline, at).to_json()
+        return len(apps)
+    return run
+
+
+def _matching(fn, apps) -> Callable[[], int]:
+    def run() -> int:
+        for timeline, at in apps:
+            fn(timeline, at)
+        return len(apps)
+    return run
+
+
+def throughput(cfg: Config, log) -> dict:
+    book = Rulebook.load("standard")
+    out = {}
+    for n in cfg.batch_sizes:
+        log(f"throughput: generating {n:,} applications")
+        apps = list(applications(n))
+        for t, a in apps[:100]:
+            book.recommend(t, a)
+        gc.collect()
+        log(f"throughput: {n:,} applications x {cfg.repeats}")
+        out[n] = rate(_batch(book, apps), cfg.repeats if n <= 10_000 else max(1, cfg.repeats // 2))
+        del apps
+    return out
+
+
+def latency(cfg: Config, log) -> dict:
+    book = Rulebook.load("standard")
+    apps = list(applications(cfg.latency_calls, seed=99))
+    for t, a in apps[:50]:
+        book.recommend(t, a)
+    runs = []
+    for _ in range(cfg.repeats):
+        times = []
+        for t, a in apps:
+            start = time.perf_counter()
+            book.recommend(t, a).to_json()
+            times.append((time.perf_counter() - start) * 1e3)
+        runs.append(times)
+    log("latency done")
+    return {"p50": Stat([percentile(r, 50) for r in runs], "ms"),
+            "p99": Stat([percentile(r, 99) for r in runs], "ms"),
+            "max": Stat([max(r) for r in runs], "ms")}
+
+
+def compile_times(cfg: Config, log) -> dict:
+    from rulebook.compiler import compile_policy
+    from rulebook.load import load_policy
+    out = {}
+    for name in shipped_policies():
+        def whole():
+            Rulebook.load(name).close()
+        loaded = load_policy(name)
+        out[name] = {
+            "load+compile+register": seconds(whole, cfg.repeats + 2, 1e3, "ms"),
+            "compile only": seconds(lambda: compile_policy(loaded), cfg.repeats + 2, 1e3, "ms"),
+        }
+    log("compile done")
+    return out
+
+
+def cold_start(cfg: Config, log) -> dict:
+    exe = Path(sys.executable).with_name("rulebook")
+    cmd = [str(exe), "recommend", str(EXAMPLE), "--policy", "standard", "--at", EXAMPLE_AT,
+           "--format", "json"]
+    bare = [sys.executable, "-c", "pass"]
+    imports = [sys.executable, "-c", "import rulebook, engine.runtime, engine.outcome"]
+
+    def run(c):
+        return lambda: subprocess.run(c, check=True, capture_output=True)
+    out = {"rulebook recommend": seconds(run(cmd), cfg.cold_runs, 1e3, "ms"),
+           "python -c pass": seconds(run(bare), cfg.cold_runs, 1e3, "ms"),
+           "python -c 'import rulebook, engine...'": seconds(run(imports), cfg.cold_runs, 1e3, "ms"),
+           "command": " ".join(["rulebook"] + cmd[1:])}
+    log("cold start done")
+    return out
+
+
+def memory(cfg: Config, log, env: dict | None = None) -> dict:
+    log(f"memory: streaming {cfg.stream_n:,} applications in a fresh process")
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.memory", str(cfg.stream_n)],
+                          check=True, capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, **(env or {})})
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def events_curve(cfg: Config, log) -> dict:
+    book = Rulebook.load("standard")
+    out = {}
+    for n in cfg.events:
+        timeline, at = padded(n)
+        reps = max(5, 2000 // n)
+        book.recommend(timeline, at)
+        stat = seconds(lambda: [book.recommend(timeline, at) for _ in range(reps)],
+                       cfg.repeats, 1e6 / reps, "us")
+        facts = sum(1 for _ in book._evaluator.matches(timeline, at))
+        out[n] = {"us": stat, "matches": facts}
+    log("events curve done")
+    return out
+
+
+def rules_curve(cfg: Config, log) -> dict:
+    from .rules import policy_text
+    apps = list(applications(200, seed=5))
+    out = {}
+    for n in cfg.rules:
+        text = policy_text(n)
+        start = time.perf_counter()
+        try:
+            book = Rulebook.load(f"generated_{n}.yaml", text=text)
+        except Exception as exc:  # pragma: no cover - reported, not raised
+            out[n] = {"error": f"{type(exc).__name__}: {exc}"}
+            continue
+        compile_ms = (time.perf_counter() - start) * 1e3
+        row: dict[str, Any] = {"load+compile ms": compile_ms}
+        try:
+            row["us"] = seconds(lambda: [book.recommend(t, a) for t, a in apps], cfg.repeats,
+                                1e6 / len(apps), "us")
+        except Exception as exc:
+            row["error"] = f"{type(exc).__name__}: {exc}"
+        book.close()
+        out[n] = row
+        log(f"rules curve: {n} rules done")
+    return out
+
+
+def side_by_side(cfg: Config, log) -> dict:
+    """Every engine on the same applications; outputs checked equal, then timed."""
+    from .anchors.subset import RawDurable, plain_matches, subset_policy_text
+    apps = list(applications(cfg.compare_n, seed=11))
+    book = Rulebook.load("standard")
+    ours = book._evaluator
+    expected = [keys(ours.matches(t, a)) for t, a in apps]
+    rows: dict[str, dict] = {}
+    notes: list[str] = []
+
+    def add(name, fn, n=len(apps), group="standard policy", want=expected):
+        got = [fn(t, a) for t, a in apps[:n]]
+        bad = sum(1 for g, w in zip(got, want[:n]) if g != w)
+        row = {"group": group, "n": n, "mismatches": bad}
+        if bad == 0:
+            for t, a in apps[:min(n, 20)]:
+                fn(t, a)
+            row["rate"] = rate(_matching(fn, apps[:n]), cfg.repeats)
+        rows[name] = row
+        log(f"side by side: {name} ({n} apps, {bad} mismatches)")
+
+    add("rulebook: recommend (matching + advice + JSON)",
+        lambda t, a: keys(ours.matches(t, a)) if book.recommend(t, a).to_json() else None)
+    add("rulebook: matches (durable-rules)", lambda t, a: keys(ours.matches(t, a)))
+    reference = Rulebook.load("standard", evaluator="reference")._evaluator
+    add("rulebook: reference evaluator", lambda t, a: keys(reference.matches(t, a)))
+    try:
+        from .anchors.clips_anchor import ClipsEvaluator
+        clips_assert = ClipsEvaluator("assert")
+        add("CLIPS 6.4 via clipspy 1.0.6: templates, assert_fact, release fixed",
+            clips_assert.matches)
+        clips_load = ClipsEvaluator("load")
+        add("CLIPS 6.4 via clipspy 1.0.6: templates, load_facts string", clips_load.matches)
+    except ImportError as exc:
+        notes.append(f"CLIPS rows skipped: clipspy not installed ({exc})")
+    try:
+        from .anchors.experta_anchor import ExpertaEvaluator
+        add("experta 1.9.4 (compat fix)", ExpertaEvaluator().matches, n=min(cfg.experta_n, len(apps)))
+    except ImportError as exc:
+        notes.append(f"experta rows skipped: experta not installed ({exc})")
+    # the cost of our layer, and the floor, on four rules
+    rules = list(book.program.policy.rules)
+    subset = Rulebook.load("standard_subset.yaml", text=subset_policy_text(rules))
+    want = [keys(subset._evaluator.matches(t, a)) for t, a in apps]
+    raw = RawDurable()
+    group = "4-rule subset"
+    add("rulebook: matches, subset", lambda t, a: keys(subset._evaluator.matches(t, a)),
+        group=group, want=want)
+    add("durable-rules used directly, subset", raw.matches, group=group, want=want)
+    add("plain Python function, subset (floor)", plain_matches, group=group, want=want)
+    from engine.facts import timeline_facts
+    rows["timeline -> facts alone (part of every row above)"] = {
+        "group": group, "n": len(apps), "mismatches": 0,
+        "rate": rate(_matching(timeline_facts, apps), cfg.repeats)}
+    return {"rows": rows, "notes": notes, "n": len(apps)}
+
+
+def clips_trap(cfg: Config, log) -> dict | None:
+    """clipspy 1.0.6 unpatched, one environment reused: the leak the issue describes."""
+    if not cfg.clips_trap_n:
+        return None
+    code = ("import json,time\n"
+            "from benchmarks.anchors.clips_anchor import ClipsEvaluator\n"
+            "from benchmarks.workload import applications\n"
+            "from benchmarks.measure import rss_mb\n"
+            "import benchmarks.anchors.clips_anchor as c\n"
+            "c._RELEASE_PATCHED = True  # pretend: keep clipspy's broken finaliser\n"
+            "e = ClipsEvaluator('assert'); out = []; t = time.perf_counter()\n"
+            f"for i, (tl, at) in enumerate(applications({cfg.clips_trap_n}, seed=3), 1):\n"
+            "    e.matches(tl, at)\n"
+            "    if i % 2000 == 0:\n"
+            "        now = time.perf_counter(); out.append((i, round(2000 / (now - t)), round(rss_mb(), 1))); t = now\n"
+            "print(json.dumps(out))\n")
+    log(f"clipspy leak demonstration: {cfg.clips_trap_n:,} candidates, one environment")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          check=True)
+    return {"unpatched": json.loads(proc.stdout.strip().splitlines()[-1])}
