@@ -82,6 +82,9 @@ def load_text(text: str, file: str) -> Document:
     """Parse ``text`` into a :class:`Document`, or raise :class:`InvalidInput`."""
     if len(text) > MAX_BYTES:
         raise InvalidInput([Problem(file, 1, 1, f"file is larger than {MAX_BYTES} bytes")])
+    node = _compose_plain(text)
+    if node is not _CAREFUL:  # the common case: parsed once (parsing is most of a load)
+        return _document(node, file, YAML(typ="safe", pure=True).constructor)
     yaml = YAML(typ="safe", pure=True)
     problems: list[Problem] = []
     try:
@@ -115,12 +118,43 @@ def load_text(text: str, file: str) -> Document:
         message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
         raise InvalidInput([Problem(file, *(_pos(mark) if mark else (1, 1)),
                                     f"YAML error: {message}")]) from None
+    return _document(node, file, yaml.constructor)
+
+
+_CAREFUL = object()
+
+
+def _compose_plain(text: str):
+    """The node tree, if one parse shows no anchor, alias, foreign tag or error at all.
+
+    Otherwise ``_CAREFUL``: the event-by-event pass then finds and locates the problems
+    exactly as before.
+    """
+    try:
+        node = YAML(typ="safe", pure=True).compose(text)
+    except YAMLError:
+        return _CAREFUL
+    seen: set[int] = set()
+    stack = [node] if node is not None else []
+    while stack:
+        n = stack.pop()
+        if id(n) in seen or getattr(n, "anchor", None) or n.tag not in _CORE_TAGS:
+            return _CAREFUL  # an alias is a node met twice
+        seen.add(id(n))
+        if isinstance(n, MappingNode):
+            for key, value in n.value:
+                stack += (key, value)
+        elif isinstance(n, SequenceNode):
+            stack.extend(n.value)
+    return node
+
+
+def _document(node, file: str, constructor) -> Document:
     doc = Document(file=file, data=None)
     if node is None:
         doc.data = None
         doc.positions[()] = (1, 1)
         return doc
-    constructor = yaml.constructor
     doc.data = _build(node, (), doc, constructor)
     return doc
 
