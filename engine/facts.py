@@ -4,7 +4,8 @@ A fact is a flat JSON object: ``type``, ``id``, ``seq`` (its place in the canoni
 of events), ``t`` (epoch seconds), ``z`` (always 0: the sentinel joins read it), and its
 fields, with times as epoch seconds and no nulls (a missing field is absent). Only
 events at or before the evaluation time are facts: the engine sees the timeline *as of*
-that moment.
+that moment. An event dated without a time stands at the end of its day, or at the
+evaluation time when that is the same day.
 
 The canonical order sorts by time, then by a lifecycle rank of the type, then by
 content, so the same events in any order give the same facts, ids and output. Person
@@ -19,7 +20,7 @@ import json
 from typing import Any, Iterable
 
 from rulebook.compiler import INIT_TYPE, fnv1a32
-from rulebook.events import Timeline
+from rulebook.events import EndOfDay, Timeline
 from rulebook.vocabulary import NOW
 
 TYPE_RANK = {name: i for i, name in enumerate((
@@ -50,9 +51,12 @@ def _event_fields(event) -> dict[str, Any]:
 def timeline_facts(timeline: Timeline, at: dt.datetime) -> list[Fact]:
     """The facts of ``timeline`` as of ``at``, in canonical order, with unique ids."""
     now = epoch(at)
+    today = at.astimezone(timeline.tz).date()
     rows = []
     for event in timeline.events:
         data = _event_fields(event)
+        if isinstance(event.at, EndOfDay) and event.at.date() == today:
+            data["at"] = min(data["at"], now)  # logged for today, without a time: done by now
         if data["at"] > now:
             continue
         rows.append(data)

@@ -63,9 +63,9 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
         channel = _channel(rule, to, stated, policy.settings.channels)
         opens = max(at, start)
         block = _blocking(blockers, rule.action, opens)
+        words = _RuleWords(rule, m.bindings, tz, to, channel, (start, due, end), timeline, at)
         if start <= at:
-            due = max(due, at)
-        words = _RuleWords(rule, m.bindings, tz, to, channel, (start, due, end), timeline)
+            due = max(due, at)  # overdue: due now (the reason keeps the ideal time)
         base = dict(action=rule.action, to=to, channel=channel,
                     window=Window(start=start, due=due, end=end), rule=m.id,
                     sources=list(rule.sources))
@@ -102,8 +102,9 @@ def _window(rule: Rule, b: dict[str, Fact], at, tz, clock: OfficeClock):
     due = evaluate(rule.window.due, b, at, tz)
     end = evaluate(rule.window.end, b, at, tz) if rule.window.end else None
     if rule.office_hours:
-        # never "now" outside office hours: the window opens at the next office moment
-        start = clock.next_open(max(start, at))
+        start = clock.next_open(start)
+        if start is not None and start <= at and not clock.is_open(at):
+            start = clock.next_open(at)  # never "now" outside office hours: wait for them
         due = clock.next_open(max(due, start)) if start else None
         end = clock.last_open(end) if end is not None else None
         if start is None or due is None or (end is not None and end < start):
@@ -151,14 +152,16 @@ def _stated_channels(matches, timeline: Timeline, at) -> list[tuple[Optional[str
 def _channel(rule: Rule, to, stated, allowed) -> Optional[str]:
     if rule.channel is None:
         return None
+    usable = [rule.channel.default] + list(rule.channel.fallback)
     options = []
     if rule.channel.stated:
         key = person_key(to) if to else None
         for who, channel in stated:  # to nobody in particular: anyone's stated wish counts
             if who is None or key is None or who == key:
-                options.append(channel)
+                if channel in usable:  # a thank-you is never "by phone" because calls suit them
+                    options.append(channel)
                 break
-    options += [rule.channel.default] + list(rule.channel.fallback)
+    options += usable
     for c in options:
         if c in allowed:
             return c
@@ -211,6 +214,14 @@ class _Words:
         return " ".join("".join(out).split())
 
 
+_CHANNEL_WORDS = {"linkedin": "LinkedIn", "in_person": "meeting in person",
+                  "handwritten_note": "handwritten note"}
+
+
+def _channel_words(channel: Optional[str]) -> Optional[str]:
+    return _CHANNEL_WORDS.get(channel, channel) if channel else None
+
+
 def _human(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -218,14 +229,20 @@ def _human(value: Any) -> str:
 
 
 class _RuleWords(_Words):
-    def __init__(self, rule: Rule, b, tz, to, channel, window, timeline):
+    def __init__(self, rule: Rule, b, tz, to, channel, window, timeline, at):
         super().__init__(b, tz, timeline)
-        self.rule, self.to, self.channel, self.window = rule, to, channel, window
+        self.rule, self.to, self.channel, self.window, self.at = rule, to, channel, window, at
+
+    def lookup(self, name: str, spec: str) -> Optional[str]:
+        text = super().lookup(name, spec)
+        if name == "due" and text and self.window[1] < self.at:
+            text += " (overdue)"
+        return text
 
     def special(self, name):
         start, due, end = self.window
         w = self.rule.window
-        table = {"to": self.to, "channel": _human(self.channel) if self.channel else None,
+        table = {"to": self.to, "channel": _channel_words(self.channel),
                  "start": start, "due": due, "end": end, "action": _human(self.rule.action),
                  "start_offset": w.start.offset_words(), "due_offset": w.due.offset_words(),
                  "end_offset": w.end.offset_words() if w.end else None}

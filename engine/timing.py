@@ -53,9 +53,9 @@ def evaluate(expr: TimeExpr, bindings: dict[str, dict[str, Any]], at: dt.datetim
     for off in expr.offsets:
         if off.unit == "bd":
             moment = add_business_days(moment, off.sign * off.amount)
-        else:
-            moment = (moment + dt.timedelta(seconds=off.sign * off.amount * UNITS[off.unit]))
-            moment = moment.astimezone(tz)
+        else:  # exact: across a DST change, 2h is two real hours
+            delta = dt.timedelta(seconds=off.sign * off.amount * UNITS[off.unit])
+            moment = (moment.astimezone(dt.timezone.utc) + delta).astimezone(tz)
     return moment
 
 
@@ -73,6 +73,9 @@ class OfficeClock:
         end = _localize(dt.datetime.combine(day, dt.time()) +
                         dt.timedelta(minutes=self.close_minutes), self.tz)
         return start, end
+
+    def is_open(self, moment: dt.datetime) -> bool:
+        return self.next_open(moment) == moment
 
     def next_open(self, moment: dt.datetime) -> Optional[dt.datetime]:
         """The first office moment at or after ``moment``."""

@@ -1,7 +1,7 @@
 """The events document: a candidate's interview timeline, the engine's input.
 
 Validated with pydantic; every problem is reported at FILE:LINE:COL. Times are ISO 8601
-with an offset, or a bare date (midnight in the document's time zone).
+with an offset, or a bare date: the end of that day in the document's time zone.
 """
 
 from __future__ import annotations
@@ -23,20 +23,29 @@ ReplyKind = Literal["no_decision", "materials_requested", "second_interview", "o
                     "rejection", "other"]
 
 
+class EndOfDay(dt.datetime):
+    """A time written as a bare date: the last second of that day, in the document's zone.
+
+    "Sent on 8 May" happened by the end of 8 May (so after an interview that day), and
+    "decide by 15 June" lasts all of 15 June.
+    """
+
+
+YEARS = (1970, 2200)  # a timeline outside these years is a typo, and would overflow
+
+
 def parse_time(value: Any, tz: dt.tzinfo) -> dt.datetime:
-    """An aware datetime from ISO 8601 with offset, or from a date (midnight in ``tz``)."""
+    """An aware datetime from ISO 8601 with offset, or from a date (its :class:`EndOfDay`)."""
+    text = str(value).strip()
     if isinstance(value, dt.datetime):
         moment = value
-    elif isinstance(value, dt.date):
-        moment = dt.datetime(value.year, value.month, value.day)
-    elif isinstance(value, str):
-        text = value.strip()
+    elif isinstance(value, (dt.date, str)):
         try:
-            if len(text) == 10:
-                day = dt.date.fromisoformat(text)
-                moment = dt.datetime(day.year, day.month, day.day)
-                return moment.replace(tzinfo=tz)
-            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if isinstance(value, dt.date) or len(text) == 10:
+                day = value if isinstance(value, dt.date) else dt.date.fromisoformat(text)
+                moment = EndOfDay(day.year, day.month, day.day, 23, 59, 59, tzinfo=tz)
+            else:
+                moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise ValueError(f"'{value}' is not an ISO 8601 date or time "
                              "(write 2026-03-02 or 2026-03-02T10:00:00+01:00)") from None
@@ -44,6 +53,8 @@ def parse_time(value: Any, tz: dt.tzinfo) -> dt.datetime:
         raise ValueError("expected an ISO 8601 date or time")
     if moment.tzinfo is None:
         raise ValueError(f"'{value}' has no UTC offset (write e.g. {text}+01:00 or {text}Z)")
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise ValueError(f"'{value}' is out of range: years {YEARS[0]} to {YEARS[1]}")
     return moment
 
 

@@ -67,7 +67,7 @@ def test_limit_in_force_and_what_it_holds_back(verdicts):
     advice, by_id = verdicts
     stated = by_id["stated_decision_date"]
     assert stated.fired
-    assert stated.outcomes[0] == "in force until Fri 20 Mar 2026, 00:00"
+    assert stated.outcomes[0] == "in force until Fri 20 Mar 2026, 23:59"  # a date lasts all day
     held = {r.action for r in advice.held_back if r.limit == "stated_decision_date"}
     if held:
         assert stated.outcomes[1].startswith("holding back: ")

@@ -319,3 +319,72 @@ def test_the_standard_policy_covers_the_whole_catalogue():
     policy = Rulebook.load("standard").loaded.policy
     cited = {g for rule in policy.rules.values() for g in rule.sources}
     assert cited == set(GUIDELINES) and len(GUIDELINES) == 24
+
+
+# -- regressions found by trying the product as a user -------------------------------------------
+
+def test_a_thank_you_logged_by_date_on_the_interview_day_counts(standard):
+    events = [{"type": "interview", "at": "2026-03-02T14:00:00Z",
+               "interviewers": [{"name": "Pat Doe", "email": "p@x.example"}]},
+              {"type": "thank_you_sent", "at": "2026-03-02", "to": "Pat Doe", "channel": "email"}]
+    for when in ("2026-03-02T16:00:00Z", "2026-03-03T10:00:00Z"):
+        advice = advise(standard, events, dt.datetime.fromisoformat(when))
+        assert not actions_named(advice, "send_thank_you"), when
+
+
+def test_a_decision_date_without_a_time_lasts_all_day(standard):
+    events = [interview(), event("next_steps", 0.1, decision_by="2026-03-13"),
+              event("thank_you_sent", 0.3, to="Dana Lee", channel="email")]
+    on_the_day = advise(standard, events, dt.datetime(2026, 3, 13, 15, tzinfo=UTC))
+    assert not actions_named(on_the_day, "follow_up_call")
+    assert not actions_named(on_the_day, "check_in")
+    after = [r for r in on_the_day.upcoming if r.action == "check_in"]
+    assert after[0].window.start == dt.datetime(2026, 3, 16, 9, tzinfo=UTC)  # Monday morning
+
+
+def test_an_overdue_reason_names_the_ideal_time(standard):
+    advice = advise(standard, [interview()], at(days=3))
+    thanks = actions_named(advice, "send_thank_you")[0]
+    assert thanks.window.due == at(days=3)  # due now
+    assert "Tue 3 Mar 2026, 10:00 (overdue)" in thanks.reason
+
+
+def test_a_stated_channel_the_rule_cannot_use_is_ignored(standard):
+    events = [interview(), event("next_steps", 0.1, preferred_channel="in_person")]
+    thanks = actions_named(advise(standard, events, at(hours=3)), "send_thank_you")
+    assert thanks[0].channel == "email" and "in person" not in thanks[0].reason
+
+
+def test_no_call_and_follow_up_email_on_the_same_day(standard):
+    for day in range(5, 13):
+        advice = advise(standard, [interview()], at(days=day, hours=1))
+        contacts = [r for r in advice.actions
+                    if r.action in ("follow_up_call", "send_follow_up_email", "check_in")]
+        assert len(contacts) <= 1, (day, [r.action for r in contacts])
+
+
+def test_waiting_resumes_after_a_no_decision_update(standard):
+    events = [interview(), event("thank_you_sent", 0.3, to="Dana Lee", channel="email"),
+              event("reply", 8, **{"kind": "no_decision", "from": "Dana Lee"}),
+              event("follow_up_sent", 8.2, to="Dana Lee", channel="email")]
+    advice = advise(standard, events, at(days=23))
+    assert [r.rule for r in actions_named(advice, "check_in")] == ["check_in_after_reply"]
+
+
+def test_durations_are_exact_across_a_daylight_saving_change(standard):
+    berlin = {"timezone": "Europe/Berlin", "events": [
+        {"type": "interview", "at": "2026-03-28T12:00:00+01:00",
+         "interviewers": [{"name": "Dana Lee", "email": "d@x.example"}]}]}
+    thanks = actions_named(standard.recommend(berlin, "2026-03-28T13:00:00+01:00"),
+                           "send_thank_you")[0]
+    elapsed = thanks.window.due.astimezone(UTC) - thanks.window.start.astimezone(UTC)
+    assert elapsed == dt.timedelta(hours=24)
+    assert thanks.window.due.isoformat() == "2026-03-29T13:00:00+02:00"
+
+
+def test_an_office_hours_window_keeps_its_start_within_office_hours(standard):
+    events = [interview(), event("thank_you_sent", 0.3, to="Dana Lee", channel="email")]
+    starts = {r.window.start for when in (at(days=7), at(days=7, hours=2), at(days=8))
+              for r in actions_named(advise(standard, events, when), "follow_up_call")}
+    # opens Saturday 7 Mar, so Monday 9 Mar at 09:00, wherever the question is asked from
+    assert starts == {dt.datetime(2026, 3, 9, 9, tzinfo=UTC)}

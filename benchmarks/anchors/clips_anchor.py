@@ -98,7 +98,8 @@ RULES = [
     _emit("rules", "ask_next_steps", "(interview (id ?iv) (seq ?s)) "
           "(not (next_steps (seq ?x&:(> ?x ?s)))) (not (closed))", "iv"),
     _emit("rules", "collect_contact_details", "(interviewer (id ?p) (email nil) (name ?n)) "
-          "(not (contact_details (name ?n) (email ~nil)))", "p"),
+          "(not (contact_details (name ?n) (email ~nil))) "
+          "(not (interviewer (name ?n) (email ~nil)))", "p"),
     _emit("rules", "write_notes", "(interview (id ?iv))", "iv"),
     _emit("rules", "send_thank_you", "(interviewer (id ?p) (seq ?s) (name ?n)) "
           "(not (thank_you_sent (to ?n) (seq ?x&:(> ?x ?s))))", "p"),
@@ -106,7 +107,9 @@ RULES = [
           "(not (thank_you_sent (seq ?x&:(> ?x ?s)))) (not (follow_up_sent (seq ?y&:(> ?y ?s)))) "
           "(not (closed))", "iv"),
     _emit("rules", "follow_up_call", "(silence (id ?s) (seq ?ss)) "
-          "(not (call (seq ?x&:(> ?x ?ss)))) (not (follow_up_sent (seq ?y&:(> ?y ?ss))))", "s"),
+          "(thank_you_sent (id ?t) (seq ?ts&:(> ?ts ?ss))) "
+          "(not (call (seq ?x&:(> ?x ?ss)))) (not (follow_up_sent (seq ?y&:(> ?y ?ss))))",
+          "s", "t"),
     _emit("rules", "retry_call", "(silence (id ?s) (seq ?ss)) "
           "(call (id ?c) (seq ?cs&:(> ?cs ?ss)) (outcome voicemail|no_answer)) "
           "(not (call (seq ?x&:(> ?x ?cs)))) "
@@ -114,6 +117,12 @@ RULES = [
     _emit("rules", "check_in", "(silence (id ?s) (seq ?ss) (t ?st)) "
           "(not (follow_up_sent (seq ?x&:(> ?x ?ss)) (t ?ft&:(>= ?ft (+ ?st 864000))))) "
           "(not (next_steps (decision_by ~nil)))", "s"),
+    _emit("rules", "check_in_after_reply", "(awaiting_decision (id ?a) (seq ?as)) "
+          "(reply (id ?r) (seq ?rs&:(> ?rs ?as)) (t ?rt) "
+          "(kind no_decision|materials_requested|other)) "
+          "(not (reply (seq ?x&:(> ?x ?rs)))) "
+          "(not (follow_up_sent (t ?ft&:(>= ?ft (+ ?rt 864000))))) "
+          "(not (next_steps (seq ?y&:(> ?y ?rs)) (decision_by ~nil)))", "a", "r"),
     _emit("rules", "check_in_after_stated_date", "(silence (id ?s)) "
           "(next_steps (id ?n) (decision_by ?db&~nil)) "
           "(not (follow_up_sent (t ?ft&:(>= ?ft ?db))))", "n", "s"),

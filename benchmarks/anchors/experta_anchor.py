@@ -120,6 +120,10 @@ after_block("ms>r", "reply", {}, "materials_sent", {}, HELP)
 after_block("fu>r", "reply", {}, "follow_up_sent", {}, HELP)
 after_block("iv>r", "reply", {}, "interview", {}, HELP)
 after_block("reply>c", "contact", {}, "reply", {}, HELP)
+after_block("reply>r", "reply", {}, "reply", {}, HELP)
+after_block("ns_db>r", "reply", {}, "next_steps", {"decision_by": Present}, HELP)
+rule(F("reply", id=MATCH.ref, t=MATCH.rt), F("follow_up_sent", t=MATCH.bt),
+     TEST(lambda rt, bt: bt >= rt + TEN_DAYS), salience=HELP)(blocker("fu10>r", "ref"))
 rule(F("interviewer", id=MATCH.ref, seq=MATCH.rs, name=MATCH.n),
      F("thank_you_sent", to=MATCH.n, seq=MATCH.bs), gt("bs", "rs"), salience=HELP)(
     blocker("ty>p", "ref"))
@@ -149,20 +153,27 @@ rule(F("interview_scheduled", id=MATCH.s, starts_at=Present), nb("iv>sched", MAT
 rule(F("interview", id=MATCH.iv), nb("ns>iv", MATCH.iv), NOT(F("closed")), salience=RULES)(
     emitter("rules", "ask_next_steps", "iv"))
 rule(F("interviewer", id=MATCH.p, email=Missing, name=MATCH.n),
-     NOT(F("contact_details", name=MATCH.n, email=Present)), salience=RULES)(
+     NOT(F("contact_details", name=MATCH.n, email=Present)),
+     NOT(F("interviewer", name=MATCH.n, email=Present)), salience=RULES)(
     emitter("rules", "collect_contact_details", "p"))
 rule(F("interview", id=MATCH.iv), salience=RULES)(emitter("rules", "write_notes", "iv"))
 rule(F("interviewer", id=MATCH.p), nb("ty>p", MATCH.p), salience=RULES)(
     emitter("rules", "send_thank_you", "p"))
 rule(F("latest_interview", id=MATCH.iv), nb("ty>li", MATCH.iv), nb("fu>li", MATCH.iv),
      NOT(F("closed")), salience=RULES)(emitter("rules", "send_follow_up_email", "iv"))
-rule(F("silence", id=MATCH.s), nb("call>s", MATCH.s), nb("fu>s", MATCH.s), salience=RULES)(
-    emitter("rules", "follow_up_call", "s"))
+rule(F("silence", id=MATCH.s, seq=MATCH.ss), F("thank_you_sent", id=MATCH.t, seq=MATCH.ts),
+     gt("ts", "ss"), nb("call>s", MATCH.s), nb("fu>s", MATCH.s), salience=RULES)(
+    emitter("rules", "follow_up_call", "s", "t"))
 rule(F("silence", id=MATCH.s, seq=MATCH.ss), F("call", id=MATCH.c, seq=MATCH.cs, outcome=MISSED),
      gt("cs", "ss"), nb("call>c", MATCH.c), NOT(blocked(tag="missed<c", k=MATCH.c, k2=MATCH.s)),
      salience=RULES)(emitter("rules", "retry_call", "s", "c"))
 rule(F("silence", id=MATCH.s), nb("fu10>s", MATCH.s), NOT(F("next_steps", decision_by=Present)),
      salience=RULES)(emitter("rules", "check_in", "s"))
+rule(F("awaiting_decision", id=MATCH.a, seq=MATCH.as_),
+     F("reply", id=MATCH.r, seq=MATCH.rs,
+       kind=P(lambda k: k in ("no_decision", "materials_requested", "other"))),
+     gt("rs", "as_"), nb("reply>r", MATCH.r), nb("fu10>r", MATCH.r), nb("ns_db>r", MATCH.r),
+     salience=RULES)(emitter("rules", "check_in_after_reply", "a", "r"))
 rule(F("silence", id=MATCH.s), F("next_steps", id=MATCH.n, decision_by=Present),
      nb("fu>db", MATCH.n), salience=RULES)(emitter("rules", "check_in_after_stated_date", "n", "s"))
 rule(F("awaiting_decision", id=MATCH.a), F("next_steps", id=MATCH.n, long_wait=True),

@@ -21,7 +21,8 @@ def _row(rec: Recommendation) -> list[str]:
              f"  {'':<24} from {_when(w.start)}, latest {_when(w.end)}"
              f"   [{rec.rule}: {', '.join(rec.sources)}]"]
     if isinstance(rec, HeldBack):
-        lines.append(f"  {'':<24} held back by {rec.limit} until {_when(rec.until)}")
+        until = "for good" if rec.until is None else f"until {_when(rec.until)}"
+        lines.append(f"  {'':<24} held back by {rec.limit} {until}")
     lines += textwrap.wrap(rec.reason, WIDTH, initial_indent="    ", subsequent_indent="    ")
     return lines
 
