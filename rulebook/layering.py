@@ -38,6 +38,10 @@ def resolve(doc: Document, load_parent: Callable[[str, str], Document],
                                         p.hint) if p.line == 0 else p
                             for p in exc.problems]) from None
     parent = resolve(parent_doc, load_parent, _seen + (doc.file,))
+    own, inherited = data.get("policy"), (parent.data or {}).get("policy")
+    if own is None or own == inherited:
+        raise InvalidInput([doc.problem(("policy",) if own else (), "a layer needs a 'policy' "
+                                        "name of its own", f"'{inherited}' is its parent's")])
     merged = Document(file=doc.file, data=None)
     for path in parent.positions:
         merged.origins[path] = parent.file_of(path)

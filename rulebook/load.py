@@ -283,7 +283,9 @@ def _located_schema_problems(exc: ValidationError, doc: Document) -> list[tuple[
                 hint = "write " + hint
             if kind == "string_pattern_mismatch" and path and path[-1] != "policy":
                 msg = "use lower-case letters, digits and underscores (e.g. send_thank_you)"
-                if "sources" in path:
+                if "office_hours" in path:
+                    msg = "write a time of day as HH:MM, e.g. 09:00"
+                elif "sources" in path:
                     msg = "a guideline id looks like G5"
             elif kind == "literal_error":
                 msg = msg[0].lower() + msg[1:]

@@ -180,7 +180,11 @@ def _build(node, path: Path_, doc: Document, constructor) -> Any:
     assert isinstance(node, ScalarNode)
     if node.tag == "tag:yaml.org,2002:timestamp":
         return node.value  # keep dates and times as written; the domain parses them
-    return constructor.construct_object(node, deep=True)
+    value = constructor.construct_object(node, deep=True)
+    if isinstance(value, str) and any("\ud800" <= ch <= "\udfff" for ch in value):
+        # JSON writes characters outside the BMP as \u surrogate pairs: join them
+        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value
 
 
 def load_file(path: str | Path) -> Document:

@@ -23,6 +23,9 @@ EXPR_SYNTAX = ("a name and offsets in m, h, d, w or bd (business days), e.g. iv 
                "n.decision_by + 1bd, now - 14d")
 
 
+MAX_SECONDS = 10 * 366 * 86400  # ten years: longer is a typo, and would overflow dates
+
+
 @dataclass(frozen=True)
 class Offset:
     """A signed amount of one unit."""
@@ -69,7 +72,14 @@ def parse_duration(text: object) -> Offset:
     match = _DURATION.match(str(text)) if isinstance(text, (str, int)) else None
     if not match or isinstance(text, bool):
         raise ValueError(f"'{text}' is not a duration: write {DURATION_SYNTAX}")
-    return Offset(1, int(match.group(1)), match.group(2))
+    return _capped(Offset(1, int(match.group(1)), match.group(2)), text)
+
+
+def _capped(offset: Offset, text: object) -> Offset:
+    days = offset.amount * (7 / 5 if offset.unit == "bd" else UNITS[offset.unit] / 86400)
+    if days * 86400 > MAX_SECONDS:
+        raise ValueError(f"'{text}' is too long: at most ten years")
+    return offset
 
 
 def parse_time_expr(text: object) -> TimeExpr:
@@ -84,6 +94,7 @@ def parse_time_expr(text: object) -> TimeExpr:
         term = _TERM.match(text, pos)
         if not term or term.end() == pos:
             raise ValueError(f"'{text}' is not a time expression: write {EXPR_SYNTAX}")
-        offsets.append(Offset(1 if term.group(1) == "+" else -1, int(term.group(2)), term.group(3)))
+        offsets.append(_capped(Offset(1 if term.group(1) == "+" else -1, int(term.group(2)),
+                                      term.group(3)), text))
         pos = term.end()
     return TimeExpr(match.group(1), match.group(2), tuple(offsets), text.strip())

@@ -215,7 +215,14 @@ class _Checker:
 
     def check_template(self, path, text: str, scope, extra: set[str]) -> None:
         try:
-            names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+            parsed = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(text)
+                      if f is not None]
+            names = [f for f, _, _ in parsed]
+            for f, spec, conv in parsed:
+                if conv or spec not in ("", "date"):
+                    shown = f + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "")
+                    self.err(path, f"reason placeholder '{{{shown}}}' has an unknown format",
+                             "the only format is ':date', for times")
         except ValueError as exc:
             self.err(path, f"reason template: {exc}", "write {name.field}; double braces for a brace")
             return
@@ -235,8 +242,18 @@ class _Checker:
                              did_you_mean(fname, self.common_fields(scope[head])))
 
     # -- entries ------------------------------------------------------------------------
+    def check_settings(self) -> None:
+        hours = self.policy.settings.office_hours
+        path = ("settings", "office_hours")
+        if not hours.days:
+            self.err(path + ("days",), "no office days: no call could ever be recommended")
+        if hours.end <= hours.start:
+            self.err(path, f"office hours end ({hours.end}) before they start "
+                     f"({hours.start})")
+
     def run(self) -> Checked:
         self.declare_derived()
+        self.check_settings()
         pol = self.policy
         # a layer may disable a rule that a limit names: the name stays meaningful
         actions = {r.action for r in pol.rules.values()}
