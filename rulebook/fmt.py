@@ -220,8 +220,11 @@ def format_text(text: str, file: str = "<policy>") -> str:
 
 
 def write_atomically(path: str | Path, text: str) -> None:
-    """Replace ``path`` by ``text`` in one step: readers see the old or the new file."""
-    path = Path(path)
+    """Replace ``path`` by ``text`` in one step: readers see the old or the new file.
+
+    A symbolic link is followed: its target is rewritten, and the link stays a link.
+    """
+    path = Path(path).resolve()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:

@@ -185,3 +185,14 @@ def test_standard_input_to_standard_output(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO(MESSY))
     assert main(["fmt", "-"]) == 0
     assert capsys.readouterr().out == CANONICAL
+
+
+def test_fmt_follows_a_symbolic_link(tmp_path):
+    from rulebook.fmt import write_atomically
+
+    target = tmp_path / "real.yaml"
+    target.write_text("old\n")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    write_atomically(link, "new\n")
+    assert link.is_symlink() and target.read_text() == "new\n"
