@@ -1,4 +1,4 @@
-"""The coach's walk-through (docs/authoring.md), step by step, through the CLI.
+"""The coach's walk-through (README, "A walk-through"), step by step, through the CLI.
 
 A coach layers a policy on the standard one to thank by handwritten note within 48
 hours, makes three typos, checks, fixes, formats, compares with the standard policy and
