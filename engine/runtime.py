@@ -62,10 +62,10 @@ class DurableEvaluator:
         derived: dict[str, Fact] = {}
         out: dict[tuple, Match] = {}
         encoded: dict[int, tuple[dict, str]] = {}  # each fact's JSON, shared by the strata
+        mirrored: dict[int, tuple[Fact, Fact]] = {}  # each fact's mirror, likewise
         for stratum, ruleset, reads in zip(self.program.strata, self.rulesets, self._reads):
             present = fixed + list(derived.values())
-            mirrors = [dict(f, type=MIRROR + f["type"], id=MIRROR + f["id"])
-                       for f in present if f["type"] in stratum.negated]
+            mirrors = [_mirror(f, mirrored) for f in present if f["type"] in stratum.negated]
             checked = with_unique_hashes(mirrors + present)
             by_id = {f["id"]: f for f in checked}
             used = [f for f in checked[len(mirrors):] if f["type"] in reads]
@@ -90,6 +90,15 @@ class DurableEvaluator:
     def close(self) -> None:
         for ruleset in self.rulesets:
             ruleset.close()
+
+
+def _mirror(fact: Fact, memo: dict[int, tuple[Fact, Fact]]) -> Fact:
+    """The fact negations test (type and id prefixed), made once per evaluation."""
+    known = memo.get(id(fact))
+    if known is None:  # the memo holds the fact, so its id() is not reused meanwhile
+        known = memo[id(fact)] = (fact, dict(fact, type=MIRROR + fact["type"],
+                                             id=MIRROR + fact["id"]))
+    return known[1]
 
 
 def _positive_types(program: Program, stratum) -> set[str]:

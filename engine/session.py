@@ -19,6 +19,7 @@ import uuid
 from typing import Any
 
 import durable_rules_engine as _dre
+import orjson
 
 _ENGINE_LOCK = threading.Lock()  # the C core's tables are process-global
 
@@ -33,7 +34,7 @@ def _payload(facts: list[dict[str, Any]], sid: str,
     for f in facts:
         known = encoded.get(id(f))
         if known is None:  # the memo holds the fact, so its id() is not reused meanwhile
-            known = encoded[id(f)] = (f, json.dumps(f)[1:])  # never empty: '"type": ...}'
+            known = encoded[id(f)] = (f, orjson.dumps(f)[1:].decode())  # never empty
         parts.append(head + known[1])
     return "[" + ",".join(parts) + "]"
 
@@ -81,7 +82,7 @@ class Ruleset:
                 started = _dre.start_action_for_state(self._handle, result[1])
                 message = started[1] if started else None
                 while message:
-                    for rule, bound in json.loads(message).items():
+                    for rule, bound in orjson.loads(message).items():
                         firings.append((rule, bound))
                     message = _dre.complete_and_start_action(self._handle, result[1])
             except _dre.error as exc:
