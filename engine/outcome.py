@@ -98,15 +98,18 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
 
 
 def _window(rule: Rule, b: dict[str, Fact], at, tz, clock: OfficeClock):
+    end = evaluate(rule.window.end, b, at, tz) if rule.window.end else None
+    if rule.office_hours and end is not None:
+        end = clock.last_open(end)
+    if end is not None and end < at:
+        return None  # gone: most matches of a long timeline (nothing else to work out)
     start = evaluate(rule.window.start, b, at, tz)
     due = evaluate(rule.window.due, b, at, tz)
-    end = evaluate(rule.window.end, b, at, tz) if rule.window.end else None
     if rule.office_hours:
         start = clock.next_open(start)
         if start is not None and start <= at and not clock.is_open(at):
             start = clock.next_open(at)  # never "now" outside office hours: wait for them
         due = clock.next_open(max(due, start)) if start else None
-        end = clock.last_open(end) if end is not None else None
         if start is None or due is None or (end is not None and end < start):
             return None
     due = max(due, start)
