@@ -82,10 +82,18 @@ def render(r: dict) -> str:
         out.append("")
     if "latency" in r:
         lat = r["latency"]
-        out += ["## One warm evaluation", "", "| p50 ms | p99 ms | max ms |", "|---:|---:|---:|",
-                f"| {fmt(lat['p50'], 3)} | {fmt(lat['p99'], 3)} | {fmt(lat['max'], 3)} |", ""]
-        p99 = lat["p99"].median
-        targets.append(("one evaluation p99 < 1 ms", f"{p99:.3f} ms", _verdict(p99 < 1)))
+        out += ["## One warm evaluation", "",
+                f"{r['config'].latency_calls:,} different applications, one call each, per run. "
+                "Wall time counts the moments the scheduler gave the core to another process "
+                f"(load average then: {', '.join(f'{x:.1f}' for x in lat['load'])} on 2 cores); "
+                "the thread's CPU time does not.", "",
+                "| | p50 ms | p99 ms | max ms |", "|---|---:|---:|---:|",
+                f"| wall | {fmt(lat['p50'], 3)} | {fmt(lat['p99'], 3)} | {fmt(lat['max'], 3)} |",
+                f"| CPU | {fmt(lat['cpu p50'], 3)} | {fmt(lat['cpu p99'], 3)} | |", ""]
+        p99, cpu99 = lat["p99"].median, lat["cpu p99"].median
+        targets.append(("one evaluation p99 < 1 ms", f"wall {p99:.3f} ms, CPU {cpu99:.3f} ms",
+                        _verdict(p99 < 1) + ("" if p99 < 1 else
+                                             " on wall time (met on CPU time)" if cpu99 < 1 else "")))
     if "compile" in r:
         out += ["## Compile time of each shipped policy (ms)", "",
                 "| policy | load + validate + compile + register | compile only |", "|---|---:|---:|"]
@@ -148,11 +156,13 @@ def render(r: dict) -> str:
     if "rules" in r:
         out += ["## Growth with the rules of a policy (generated)", "",
                 "Four shapes of rule cycled (benchmarks/rules.py); 200 generated applications.", "",
-                "| rules | load + compile ms | µs per application | note |", "|---:|---:|---:|---|"]
+                "| rules | load (parse + validate) ms | compile ms | register in durable-rules ms "
+                "| µs per application | note |", "|---:|---:|---:|---:|---:|---|"]
         for n, row in r["rules"].items():
             us = fmt(row["us"]) if "us" in row else "–"
-            comp = f"{row['load+compile ms']:,.0f}" if "load+compile ms" in row else "–"
-            out.append(f"| {n:,} | {comp} | {us} | {row.get('error', '')} |")
+            cells = [f"{row[k]:,.1f}" if k in row else "–"
+                     for k in ("load ms", "compile ms", "register ms")]
+            out.append(f"| {n:,} | {' | '.join(cells)} | {us} | {row.get('error', '')} |")
         out.append("")
     if "side_by_side" in r:
         sbs = r["side_by_side"]

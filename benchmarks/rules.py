@@ -7,6 +7,10 @@ two-fact join. Every rule is valid policy language and cites a guideline.
 
 from __future__ import annotations
 
+import json
+import sys
+import time
+
 SHAPES = (
     """  r{i}:
     action: write_notes
@@ -56,3 +60,34 @@ def policy_text(count: int) -> str:
         shape = SHAPES[i % len(SHAPES)]
         parts.append(shape.format(i=i, k=1 + i % 3, h=1 + i % 23, d=2 + i % 5, e=8 + i % 5))
     return "".join(parts)
+
+
+def measure(count: int, repeats: int) -> dict:
+    """Load + compile + register time, then time per application on 200 applications."""
+    from rulebook import Rulebook
+    from rulebook.compiler import compile_policy
+    from rulebook.load import load_policy
+
+    from .measure import seconds
+    from .workload import applications
+    apps = list(applications(200, seed=5))
+    start = time.perf_counter()
+    loaded = load_policy(f"generated_{count}.yaml", text=policy_text(count))
+    parsed = time.perf_counter()
+    compile_policy(loaded)
+    compiled = time.perf_counter()
+    book = Rulebook(loaded)
+    ready = time.perf_counter()
+    row = {"load ms": (parsed - start) * 1e3, "compile ms": (compiled - parsed) * 1e3,
+           "register ms": (ready - compiled) * 1e3 - (compiled - parsed) * 1e3}
+    try:
+        st = seconds(lambda: [book.recommend(t, a) for t, a in apps], repeats,
+                     1e6 / len(apps), "us")
+        row["us"] = st.values
+    except Exception as exc:
+        row["error"] = f"{type(exc).__name__}: {exc}"
+    return row
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(int(sys.argv[1]), int(sys.argv[2]))))
