@@ -55,6 +55,10 @@ class DurableEvaluator:
         # the fact types each stratum's positive patterns read: no other fact can match
         # there, so the others are not sent (negations read the mirrors)
         self._reads = [_positive_types(program, s) for s in program.strata]
+        # per entry, the types each of its positive patterns accepts: an entry can only
+        # match when every one of them has a fact, and a stratum none of whose entries
+        # can match is not evaluated at all (its session would fire nothing)
+        self._needs = [_needed_types(program, s) for s in program.strata]
 
     def matches(self, timeline: Timeline, at: dt.datetime) -> list[Match]:
         facts = timeline_facts(timeline, at)
@@ -63,7 +67,12 @@ class DurableEvaluator:
         out: dict[tuple, Match] = {}
         encoded: dict[int, tuple[dict, str]] = {}  # each fact's JSON, shared by the strata
         mirrored: dict[int, tuple[Fact, Fact]] = {}  # each fact's mirror, likewise
-        for stratum, ruleset, reads in zip(self.program.strata, self.rulesets, self._reads):
+        kinds = {f["type"] for f in fixed}
+        for stratum, ruleset, reads, needs in zip(self.program.strata, self.rulesets,
+                                                  self._reads, self._needs):
+            kinds.update(f["type"] for f in derived.values())
+            if not any(all(types & kinds for types in entry) for entry in needs):
+                continue
             present = fixed + list(derived.values())
             mirrors = [_mirror(f, mirrored) for f in present if f["type"] in stratum.negated]
             checked = with_unique_hashes(mirrors + present)
@@ -99,6 +108,11 @@ def _mirror(fact: Fact, memo: dict[int, tuple[Fact, Fact]]) -> Fact:
         known = memo[id(fact)] = (fact, dict(fact, type=MIRROR + fact["type"],
                                              id=MIRROR + fact["id"]))
     return known[1]
+
+
+def _needed_types(program: Program, stratum) -> list[list[set[str]]]:
+    return [[set(p.types) for p in program.policy.active(e.section)[e.id].when.values()]
+            for e in stratum.entries.values()]
 
 
 def _positive_types(program: Program, stratum) -> set[str]:
