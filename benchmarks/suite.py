@@ -79,8 +79,9 @@ def throughput(cfg: Config, log) -> dict:
         for t, a in apps[:100]:
             book.recommend(t, a)
         gc.collect()
-        log(f"throughput: {n:,} applications x {cfg.repeats}")
-        out[n] = rate(_batch(book, apps), cfg.repeats if n <= 10_000 else max(1, cfg.repeats // 2))
+        repeats = cfg.repeats if n <= 10_000 else max(1, cfg.repeats // 2)
+        log(f"throughput: {n:,} applications x {repeats}")
+        out[n] = rate(_batch(book, apps), repeats)
         del apps
     return out
 
