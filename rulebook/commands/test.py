@@ -1,7 +1,7 @@
 """Test a policy: run its scenarios, then its invariants on generated timelines.
 
-Scenarios come from POLICY's scenario file (NAME.scenarios.yaml beside it, or
---scenarios). Each failure prints as expected vs actual; each invariant's counterexample
+Scenarios come from POLICY's scenario file (NAME.scenarios.yaml beside it, the
+shipped policies' scenarios/NAME.yaml, or --scenarios). Each failure prints as expected vs actual; each invariant's counterexample
 is shrunk and printed as an events document to rerun with `rulebook recommend`. Exit 0
 when everything passes, 1 when a test fails (or coverage is under --min-coverage), 2
 when the input is invalid.
@@ -20,7 +20,8 @@ from ..problems import InvalidInput, Problem
 from ..testing.check import check_policy
 from ..testing.coverage import Coverage
 from ..testing.invariants import INVARIANTS
-from ..testing.scenarios import load_scenarios, run_scenario, scenario_path
+from ..testing.scenarios import (load_scenarios, run_scenario, scenario_path,
+                                 shipped_scenarios)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -39,7 +40,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     book = Rulebook.load(args.policy)
-    path = Path(args.scenarios) if args.scenarios else scenario_path(policy_path(args.policy))
+    if args.scenarios:
+        path = Path(args.scenarios)
+    else:
+        path = scenario_path(policy_path(args.policy))
+        if not path.is_file():
+            path = shipped_scenarios(policy_path(args.policy))
     scenarios = []
     if args.scenarios or path.is_file():
         _, scenarios = load_scenarios(path)

@@ -51,6 +51,11 @@ def _who(rec) -> str:
     return rec.action + (f" to {rec.to}" if rec.to else "") + f" (rule {rec.rule})"
 
 
+def _snapshot(sim) -> dict:
+    """The simulated timeline so far: the start's events plus what was done."""
+    return {**sim.events, "events": list(sim.events["events"])}
+
+
 def explained(book, events: dict, at: dt.datetime) -> None:
     """Every action, upcoming and held-back entry names its rule, that rule's guideline
     sources, and a reason that is filled in (no placeholder left, nothing unknown)."""
@@ -152,7 +157,7 @@ def no_pestering(book, events: dict, at: dt.datetime, *, days: int = 42,
             raise InvariantFailure("no_pestering", message + "; following the advice from "
                                    f"{at.isoformat()} did: " + "; ".join(
                                        f"{d.at:%a %d %b %H:%M} {_who(d.recommendation)}"
-                                       for d in contacts), events, at)
+                                       for d in contacts), _snapshot(sim), now)
 
         d = contacts[-1]
         week = [c for c in contacts if d.at - dt.timedelta(days=7) < c.at <= d.at]
@@ -185,7 +190,7 @@ def done_is_done(book, events: dict, at: dt.datetime, *, days: int = 21,
                         (rec.action, rec.to, rec.rule, rec.window.start):
                     raise InvariantFailure(
                         "done_is_done", f"{_who(rec)} was done at {d.at.isoformat()} and "
-                        f"is recommended again at {now.isoformat()}", events, at)
+                        f"is recommended again at {now.isoformat()}", _snapshot(sim), now)
 
     follow_advice(book, events, at, days=days, on_advice=look)
 

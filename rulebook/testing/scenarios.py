@@ -1,6 +1,7 @@
 """Scenario files: given these events, at this time, expect these actions and not those.
 
-A scenario file sits beside its policy (``standard.yaml`` -> ``standard.scenarios.yaml``)::
+A scenario file sits beside its policy (``mine.yaml`` -> ``mine.scenarios.yaml``; the
+shipped policies keep theirs in ``policies/scenarios/``)::
 
     policy: standard              # optional: the policy beside the file
     scenarios:
@@ -28,7 +29,7 @@ from typing import Any, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rulebook.events import Timeline, load_timeline, timeline_from_document
-from rulebook.problems import InvalidInput, Problem
+from rulebook.problems import InvalidInput, Problem, did_you_mean
 from rulebook.source import Document, load_file
 
 
@@ -98,6 +99,11 @@ def scenario_path(policy_path: Path) -> Path:
     return policy_path.with_name(policy_path.stem + ".scenarios.yaml")
 
 
+def shipped_scenarios(policy_path: Path) -> Path:
+    """The scenarios of a shipped policy: ``scenarios/NAME.yaml`` in the policies folder."""
+    return policy_path.parent / "scenarios" / (policy_path.stem + ".yaml")
+
+
 def _sub(doc: Document, prefix: tuple) -> Document:
     n = len(prefix)
     cut = lambda table: {p[n:]: v for p, v in table.items() if p[:n] == prefix}  # noqa: E731
@@ -107,14 +113,32 @@ def _sub(doc: Document, prefix: tuple) -> Document:
     return Document(doc.file, data, cut(doc.positions), cut(doc.key_positions))
 
 
+def _schema_problems(doc: Document, exc: ValidationError) -> list[Problem]:
+    out, seen = [], set()
+    for e in exc.errors():
+        path = tuple(p for p in e["loc"] if not (isinstance(p, str) and "[" in p))
+        if path in seen:
+            continue  # the branches of a union repeat themselves
+        seen.add(path)
+        name = path[-1] if path else ""
+        if e["type"] == "extra_forbidden":
+            model = {5: Expectation, 3: Scenario, 1: ScenarioFile}.get(len(path), Scenario)
+            out.append(doc.problem(path, f"unknown key '{name}'",
+                                   did_you_mean(str(name), list(model.model_fields)), key=True))
+        elif e["type"] == "missing":
+            out.append(doc.problem(path[:-1], f"missing key '{name}'"))
+        else:
+            out.append(doc.problem(path, f"'{name}': {e['msg']}"))
+    return out
+
+
 def load_scenarios(path: Union[str, Path]) -> tuple[ScenarioFile, list[LoadedScenario]]:
     """Read and validate a scenario file; every problem located (``InvalidInput``)."""
     doc = load_file(path)
     try:
         parsed = ScenarioFile.model_validate(doc.data)
     except ValidationError as exc:
-        raise InvalidInput([doc.problem(tuple(e["loc"]), e["msg"].replace("Value error, ", ""))
-                            for e in exc.errors()]) from None
+        raise InvalidInput(_schema_problems(doc, exc)) from None
     out, problems = [], []
     for i, sc in enumerate(parsed.scenarios):
         where = ("scenarios", i, "events")
