@@ -13,8 +13,9 @@ The compiler emits only the subset of durable-rules' JSON that was measured to b
 - positive patterns first, negations last, never a negation first (note 2);
 - engine aliases whose FNV-1a-32 hash is 0 mod 16, a distinct one per negation (note 3);
 - every pattern tests ``type``; no condition names ``sid``, ``id`` or the state (note 5);
-- several types or values are matched with ``$mt``, never ``$or``, which mis-evaluates
-  joins in its branches (found by our own probes);
+- several types are matched with ``$mt``, never ``$or``, which mis-evaluates joins in
+  its branches (found by our own probes); ``in`` is split into one equality per value,
+  one engine rule (or negation) each, because ``$mt`` ignores regex escapes;
 - every pattern after the first ends with an always-true join on ``z`` (note 4);
 - ``$ex`` guards every property a join or a window reads (note 6);
 - an init fact fires a housekeeping rule in every session (note 8);

@@ -8,10 +8,10 @@ actually run is printed at the end of the session.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
-import pytest
-from hypothesis import given, note, strategies as st
+from hypothesis import given, note, settings, strategies as st
 
 from engine.outcome import advise
 from engine.reference import ReferenceEvaluator
@@ -21,7 +21,7 @@ from rulebook.compiler import compile_policy
 from rulebook.load import load_policy
 from rulebook.testing.strategies import evaluation_times, policies, timelines
 
-RUNS = {"policies": 0, "evaluations": 0}
+RUNS = {"policies": 0, "timelines": 0, "evaluations": 0}
 
 
 def _keys(matches):
@@ -32,6 +32,7 @@ def _keys(matches):
 
 def assert_agree(program, timeline, moments) -> None:
     durable, reference = DurableEvaluator(program), ReferenceEvaluator(program)
+    RUNS["timelines"] += 1
     try:
         for at in moments:
             got, want = durable.matches(timeline, at), reference.matches(timeline, at)
@@ -43,6 +44,20 @@ def assert_agree(program, timeline, moments) -> None:
         durable.close()
 
 
+# Shrunk cases found by this test, kept (see tests/test_durable_defences.py).
+IN_WITH_PUNCTUATION = {  # durable-rules' $mt ignored re.escape's escapes: 'in' never held
+    "policy": "generated",
+    "rules": {"rule_0": {"sources": ["G1"], "action": "call_them", "reason": "r {r0}",
+                         "when": {"r0": {"fact": "next_steps",
+                                         "where": {"from": {"in": ["Ana.Lima", "Dana Lee"]}}}},
+                         "window": {"start": "r0", "due": "r0"}}}}
+
+
+# the differential tests run more examples than the profile's default for other tests
+DEEPER = settings(max_examples=8 * settings.default.max_examples)
+
+
+@DEEPER
 @given(policy=policies(), doc=st.data())
 def test_engine_agrees_with_reference_on_random_policies(policy, doc):
     program = compile_policy(load_policy("generated.yaml", text=json.dumps(policy)))
@@ -56,6 +71,7 @@ def test_engine_agrees_with_reference_on_random_policies(policy, doc):
 STANDARD = compile_policy(load_policy("standard"))
 
 
+@DEEPER
 @given(doc=st.data())
 def test_engine_agrees_with_reference_on_standard_policy(doc):
     events = doc.draw(timelines(max_events=12), label="events")
@@ -63,8 +79,31 @@ def test_engine_agrees_with_reference_on_standard_policy(doc):
     assert_agree(STANDARD, as_timeline(events), moments)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _report_counts(request):
-    yield
-    print(f"\ndifferential: {RUNS['policies']} random policies, "
-          f"{RUNS['evaluations']} evaluations compared")
+def test_found_in_with_punctuation():
+    program = compile_policy(load_policy("generated.yaml", text=json.dumps(IN_WITH_PUNCTUATION)))
+    events = {"timezone": "UTC", "events": [
+        {"type": "next_steps", "at": "2026-03-02T09:00:00+00:00", "from": name}
+        for name in ("Ana.Lima", "Dana Lee", "Sam Ortiz")]}
+    at = dt.datetime(2026, 3, 3, tzinfo=dt.timezone.utc)
+    assert len(ReferenceEvaluator(program).matches(as_timeline(events), at)) == 2
+    assert_agree(program, as_timeline(events), [at])
+
+
+SELF_BLOCKING = {  # the bound fact is its own blocker: durable-rules fired anyway
+    "policy": "generated",
+    "rules": {"rule_0": {"sources": ["G1"], "action": "call_them", "reason": "r {r0}",
+                         "when": {"r0": {"fact": "interview", "since": "1h"}},
+                         "absent": [{"fact": "interview", "same": {"at": "r0.at"}}],
+                         "window": {"start": "r0", "due": "r0"}}}}
+
+
+def test_found_self_blocking_negation():
+    """Shrunk by this suite with the mirror facts removed (compiler.MIRROR)."""
+    program = compile_policy(load_policy("generated.yaml", text=json.dumps(SELF_BLOCKING)))
+    events = {"timezone": "UTC", "events": [
+        {"type": "interview", "at": "2026-03-02T09:00:00+00:00", "interviewers": [{"name": "A"}]},
+        {"type": "interview_scheduled", "at": "2026-03-02T09:00:00+00:00",
+         "starts_at": "2026-03-02T09:00:00+00:00"}]}
+    at = dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc)
+    assert ReferenceEvaluator(program).matches(as_timeline(events), at) == []
+    assert_agree(program, as_timeline(events), [at])
