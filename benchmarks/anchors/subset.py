@@ -54,13 +54,15 @@ RULESET = {
     "collect_contact_details": {"all": [
         {"be": {"$and": [{"type": "interviewer"}, {"$nex": {"email": 1}}]}},
         {"al$not": {"$and": [{"type": "~contact_details"}, {"$ex": {"email": 1}},
+                             {"$ex": {"name": 1}}, {"name": {"be": "name"}}]}},
+        {"cb$not": {"$and": [{"type": "~interviewer"}, {"$ex": {"email": 1}},
                              {"$ex": {"name": 1}}, {"name": {"be": "name"}}]}}]},
     "keep_promise": {"all": [
         {"be": {"$and": [{"type": "promise"}, {"$ex": {"due": 1}}]}},
         {"al$not": {"$and": [{"type": "~materials_sent"}, {"$gt": {"seq": {"be": "seq"}}}]}}]},
     "housekeeping": {"all": [{"be": {"type": "__init"}}]},
 }
-NEGATED = {"thank_you_sent", "contact_details", "materials_sent"}
+NEGATED = {"thank_you_sent", "contact_details", "materials_sent", "interviewer"}
 READ = {"interview", "interviewer", "promise"}
 
 
@@ -107,7 +109,8 @@ def plain_matches(timeline, at) -> set[tuple]:
     facts = timeline_facts(timeline, at)
     found = set()
     thanked = [(f["to"], f["seq"]) for f in facts if f["type"] == "thank_you_sent"]
-    with_email = {f["name"] for f in facts if f["type"] == "contact_details" and "email" in f}
+    with_email = {f["name"] for f in facts
+                  if f["type"] in ("contact_details", "interviewer") and "email" in f}
     materials = [f["seq"] for f in facts if f["type"] == "materials_sent"]
     for f in facts:
         kind = f["type"]
