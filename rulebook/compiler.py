@@ -98,8 +98,14 @@ class Program:
         return self.loaded.policy
 
 
-def required_fields(entry) -> dict[str, set[str]]:
-    """Fields of bound facts that joins, windows or limits read: they must exist."""
+def required_fields(entry, fact_fields: dict[str, dict[str, object]] | None = None
+                    ) -> dict[str, set[str]]:
+    """Fields of bound facts that joins, windows or limits read: they must exist.
+
+    Only conditions on time fields have time-expression operands: a text literal that
+    looks like ``a.to`` is a literal (found by the differential tests: it was taken for
+    a reference, and a fact without ``to`` silently blocked the match).
+    """
     need: dict[str, set[str]] = {}
 
     def ref(text: str) -> None:
@@ -115,6 +121,9 @@ def required_fields(entry) -> dict[str, set[str]]:
         for r in p.same.values():
             ref(r)
         for fname, cond in p.where.items():
+            if fact_fields is not None and not any(
+                    field_kind(fact_fields.get(t, {}).get(fname)) == TIME for t in p.types):
+                continue
             for op, value in cond.tests():
                 if isinstance(value, str) and op not in ("in",):
                     try:
@@ -136,7 +145,7 @@ class _EntryCompiler:
         names = ([NOW] if uses_now else []) + list(entry.when)
         self.engine = dict(zip(names, POSITIVE_ALIASES))  # policy name -> engine alias
         self.first = POSITIVE_ALIASES[0]
-        self.need = required_fields(entry)
+        self.need = required_fields(entry, self.fields)
 
     def operand(self, text: str) -> Any:
         """A time expression as a durable-rules operand (exact seconds only)."""

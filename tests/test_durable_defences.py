@@ -65,3 +65,20 @@ def test_compiler_matches_in_values_with_punctuation_and_spaces():
                 ev.close()
             assert found == ([] if absent else ["answer"]), (name, absent)
             assert "$mt" not in json.dumps([s.ruleset for s in program.strata])
+
+
+def test_text_literal_shaped_like_a_reference_is_a_literal():
+    """Compiler defect (not the engine's): ``where: {from: a.to}`` on a text field was
+    read as a time reference, so a bound ``a`` without ``to`` blocked the match."""
+    policy = {"policy": "p", "rules": {"r": {
+        "sources": ["G1"], "action": "x", "reason": "r", "window": {"start": "a", "due": "a"},
+        "when": {"a": {"fact": "call"}, "b": {"fact": "reply", "where": {"from": "a.to"}}}}}}
+    program = compile_policy(load_policy("p.yaml", text=json.dumps(policy)))
+    timeline = as_timeline({"events": [
+        {"type": "call", "at": "2026-03-02T10:00:00Z", "outcome": "reached"},
+        {"type": "reply", "at": "2026-03-03T10:00:00Z", "kind": "other", "from": "a.to"}]})
+    ev = DurableEvaluator(program)
+    try:
+        assert [m.id for m in ev.matches(timeline, AT)] == ["r"]
+    finally:
+        ev.close()

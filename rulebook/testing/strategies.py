@@ -198,6 +198,8 @@ def evaluation_times(doc: dict[str, Any]) -> st.SearchStrategy[dt.datetime]:
 
 # -- policies ------------------------------------------------------------------------------
 
+# text literals: names, and one that looks like a reference to a bound fact's field
+TEXTS = NAMES + ("someone@example.com", "r0.name", "d0.to")
 ACTIONS = ("call_them", "write_them", "wait_quietly", "thank_them")
 _TIME_UNITS = ("m", "h", "d", "w")
 
@@ -248,7 +250,7 @@ def _literal(draw, kind) -> Any:
         return draw(st.integers(1, 3))
     if kind == BOOL:
         return draw(st.booleans())
-    return draw(st.sampled_from(NAMES + ("someone@example.com",)))
+    return draw(st.sampled_from(TEXTS))
 
 
 def _condition(draw, kind, scope, types) -> dict[str, Any]:
@@ -266,7 +268,7 @@ def _condition(draw, kind, scope, types) -> dict[str, Any]:
         return {draw(st.sampled_from(("eq", "ne"))): _literal(draw, kind)}
     op = draw(st.sampled_from(("eq", "ne", "in")))
     if op == "in":
-        options = kind if isinstance(kind, tuple) else NAMES + ("someone@example.com",)
+        options = kind if isinstance(kind, tuple) else TEXTS
         return {"in": draw(st.lists(st.sampled_from(options), min_size=1, max_size=3,
                                     unique=True))}
     return {op: _literal(draw, kind)}
