@@ -177,3 +177,22 @@ def test_done_is_done_catches_a_repeating_action(tmp_path):
     with pytest.raises(inv.InvariantFailure, match="recommended again"):
         inv.done_is_done(Rulebook.load(str(path)), STORY, AT)
     inv.done_is_done(Rulebook.load("standard"), STORY, AT)
+
+
+def test_an_employer_who_answers_changes_what_follows():
+    book = Rulebook.load("standard")
+
+    def employer(event, at):  # answers every written follow-up a day later: no news yet
+        if event["type"] != "follow_up_sent":
+            return []
+        return [{"type": "reply", "at": (at + dt.timedelta(days=1)).isoformat(),
+                 "kind": "no_decision", "from": "Dana Lee"}]
+
+    story = {**STORY, "events": STORY["events"] + [
+        {"type": "thank_you_sent", "at": "2026-03-02T18:00:00+01:00", "to": "Dana Lee",
+         "channel": "email"}]}
+    silent = [d.recommendation.action for d in follow_advice(book, story, AT, days=28).done]
+    answered = follow_advice(book, story, AT, days=28, employer=employer)
+    actions = [d.recommendation.action for d in answered.done]
+    assert "reply_to_update" in actions and "reply_to_update" not in silent
+    assert any(e["type"] == "reply" for e in answered.events["events"])
