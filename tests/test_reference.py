@@ -81,3 +81,17 @@ def test_derived_facts_are_complete_before_they_are_read():
 def test_events_after_the_evaluation_time_are_not_facts():
     rule = {"any": {"when": {"a": {"fact": "call"}}}}
     assert _matches(rule, [_call(2), _call(25)]) == [("any", (("a", "e1"),))]
+
+
+def test_reference_advises_like_the_engine_on_the_examples():
+    import glob
+
+    from rulebook import Rulebook
+
+    for policy in ("standard", "classic", "modern"):
+        engine, reference = Rulebook.load(policy), Rulebook.load(policy, evaluator="reference")
+        for path in sorted(glob.glob("examples/*.yaml")):
+            for days in (0, 1, 3, 8, 15, 30, 60):
+                at = dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc) + dt.timedelta(days=days)
+                assert (engine.recommend(path, at).to_json()
+                        == reference.recommend(path, at).to_json()), (policy, path, days)
