@@ -264,27 +264,42 @@ def _split_in(entry) -> list:
     return [entry.model_copy(update={"when": when, "absent": absent}) for when in variants]
 
 
+MAX_RULES_PER_RULESET = 48  # measured: ~100 rules on the same facts fail with error 303
+
+
 def compile_policy(loaded: LoadedPolicy) -> Program:
-    """Compile ``loaded`` into a :class:`Program` of durable-rules rulesets."""
-    by_level: dict[int, Stratum] = {}
+    """Compile ``loaded`` into a :class:`Program` of durable-rules rulesets.
+
+    A stratum with many rules is split into several rulesets of the same level: the
+    engine walks its network with a fixed-size stack and refuses a batch (error 303)
+    once about a hundred rules read the same facts. Entries of one level never read
+    each other's derived facts, so the split changes nothing else.
+    """
+    by_level: dict[int, list[tuple[str, dict, CompiledEntry, set[str]]]] = {}
     counter = 0
     for section in ("derive", "rules", "limits"):
         for eid, entry in loaded.policy.active(section).items():
             level = loaded.checked.strata[(section, eid)]
-            stratum = by_level.setdefault(level, Stratum(level, {}))
+            negated = {t for p in entry.absent for t in p.types}
             for variant in _split_in(entry):
                 compiler = _EntryCompiler(loaded, variant, _uses_now(variant))
                 rule, aliases = compiler.compile()
                 name = f"{section[0]}{counter}"
                 counter += 1
-                stratum.ruleset[name] = rule
-                stratum.entries[name] = CompiledEntry(section, eid, aliases)
-            stratum.negated.update(t for p in entry.absent for t in p.types)
+                by_level.setdefault(level, []).append(
+                    (name, rule, CompiledEntry(section, eid, aliases), negated))
     strata = []
     for level in sorted(by_level):
-        stratum = by_level[level]
-        stratum.ruleset[INIT_RULE] = {"all": [{POSITIVE_ALIASES[0]: {"type": INIT_TYPE}}], "pri": 0}
-        strata.append(stratum)
+        rows = by_level[level]
+        for i in range(0, len(rows), MAX_RULES_PER_RULESET):
+            stratum = Stratum(level, {})
+            for name, rule, compiled, negated in rows[i:i + MAX_RULES_PER_RULESET]:
+                stratum.ruleset[name] = rule
+                stratum.entries[name] = compiled
+                stratum.negated.update(negated)
+            stratum.ruleset[INIT_RULE] = {"all": [{POSITIVE_ALIASES[0]: {"type": INIT_TYPE}}],
+                                          "pri": 0}
+            strata.append(stratum)
     return Program(loaded, strata)
 
 

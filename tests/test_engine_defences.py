@@ -172,3 +172,19 @@ def test_the_definition_handed_to_the_engine_is_a_copy():
     before = json.dumps(book.program.strata[0].ruleset, sort_keys=True)
     Ruleset(book.program.strata[0].ruleset)
     assert json.dumps(book.program.strata[0].ruleset, sort_keys=True) == before
+
+
+# -- large strata are split: ~100 rules on the same facts fail with error 303 -------------------
+
+def test_a_policy_of_many_rules_is_split_and_still_agrees_with_the_reference():
+    from benchmarks.rules import policy_text
+    from benchmarks.workload import documents
+    from rulebook.compiler import MAX_RULES_PER_RULESET
+
+    text = policy_text(130)
+    engine = Rulebook.load("many.yaml", text=text)
+    reference = Rulebook.load("many.yaml", text=text, evaluator="reference")
+    assert all(len(s.ruleset) <= MAX_RULES_PER_RULESET + 1 for s in engine.program.strata)
+    assert len(engine.program.strata) >= 3
+    for doc, at in documents(12, seed=4):
+        assert engine.recommend(doc, at).to_json() == reference.recommend(doc, at).to_json()
