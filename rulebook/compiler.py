@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .load import LoadedPolicy
-from .policy import Derivation, Limit, Pattern, Rule
+from .policy import Limit, Pattern, Rule
 from .timeexpr import TimeExpr, parse_time_expr
 from .validate import field_kind
 from .vocabulary import NOW, TIME
@@ -303,5 +303,4 @@ def compile_policy(loaded: LoadedPolicy) -> Program:
     return Program(loaded, strata)
 
 
-__all__ = ["Program", "Stratum", "CompiledEntry", "compile_policy", "fnv1a32", "INIT_TYPE",
-           "Derivation"]
+__all__ = ["Program", "Stratum", "CompiledEntry", "compile_policy", "fnv1a32", "INIT_TYPE"]

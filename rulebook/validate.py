@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass, field
-from typing import Any
 
 from .policy import Condition, Limit, Pattern, Policy, Rule
 from .problems import Problem, did_you_mean

@@ -6,7 +6,6 @@ own; the events document of the smallest one is kept for the report.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Callable, Optional
 

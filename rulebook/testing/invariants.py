@@ -12,7 +12,6 @@ import datetime as dt
 import json
 from typing import Any, Callable, Optional
 
-from rulebook.perform import ACTION_EVENTS
 
 from .simulation import follow_advice
 
