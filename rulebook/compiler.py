@@ -98,14 +98,24 @@ class Program:
         return self.loaded.policy
 
 
-def required_fields(entry, fact_fields: dict[str, dict[str, object]] | None = None
-                    ) -> dict[str, set[str]]:
-    """Fields of bound facts that joins, windows or limits read: they must exist.
+def time_operands(entry, fact_fields: dict[str, dict[str, object]]):
+    """The time expressions of an entry's ``where`` tests: operands of time fields only.
 
-    Only conditions on time fields have time-expression operands: a text literal that
-    looks like ``a.to`` is a literal (found by the differential tests: it was taken for
-    a reference, and a fact without ``to`` silently blocked the match).
+    A text literal that looks like ``a.to`` or ``now`` is a literal (found by the
+    differential tests: taken for a reference, it silently blocked matches).
     """
+    for p in list(entry.when.values()) + list(entry.absent):
+        for fname, cond in p.where.items():
+            if not any(field_kind(fact_fields.get(t, {}).get(fname)) == TIME for t in p.types):
+                continue
+            for op, value in cond.tests():
+                if op != "exists":
+                    yield parse_time_expr(value)  # validated: time operands parse
+
+
+def required_fields(entry, fact_fields: dict[str, dict[str, object]]) -> dict[str, set[str]]:
+    """Fields of bound facts that joins, time operands, windows or limits read: they
+    must exist."""
     need: dict[str, set[str]] = {}
 
     def ref(text: str) -> None:
@@ -120,16 +130,8 @@ def required_fields(entry, fact_fields: dict[str, dict[str, object]] | None = No
     for p in list(entry.when.values()) + list(entry.absent):
         for r in p.same.values():
             ref(r)
-        for fname, cond in p.where.items():
-            if fact_fields is not None and not any(
-                    field_kind(fact_fields.get(t, {}).get(fname)) == TIME for t in p.types):
-                continue
-            for op, value in cond.tests():
-                if isinstance(value, str) and op not in ("in",):
-                    try:
-                        expr(parse_time_expr(value))
-                    except ValueError:
-                        pass
+    for e in time_operands(entry, fact_fields):
+        expr(e)
     if isinstance(entry, Rule):
         for part in (entry.window.start, entry.window.due, entry.window.end):
             expr(part)
@@ -139,10 +141,10 @@ def required_fields(entry, fact_fields: dict[str, dict[str, object]] | None = No
 
 
 class _EntryCompiler:
-    def __init__(self, loaded: LoadedPolicy, entry, uses_now: bool):
+    def __init__(self, loaded: LoadedPolicy, entry):
         self.fields = loaded.checked.fact_fields
         self.entry = entry
-        names = ([NOW] if uses_now else []) + list(entry.when)
+        names = ([NOW] if _uses_now(entry, self.fields) else []) + list(entry.when)
         self.engine = dict(zip(names, POSITIVE_ALIASES))  # policy name -> engine alias
         self.first = POSITIVE_ALIASES[0]
         self.need = required_fields(entry, self.fields)
@@ -226,19 +228,11 @@ def _alternatives(values) -> str:
     return "(" + "|".join(re.escape(str(v)) for v in sorted(set(values))) + ")"
 
 
-def _uses_now(entry) -> bool:
-    for p in list(entry.when.values()) + list(entry.absent):
-        if p.since is not None:
-            return True
-        for cond in p.where.values():
-            for op, value in cond.tests():
-                if isinstance(value, str) and op != "in" and value.strip().startswith(NOW):
-                    try:
-                        if parse_time_expr(value).anchor == NOW:
-                            return True
-                    except ValueError:
-                        pass
-    return False
+def _uses_now(entry, fact_fields: dict[str, dict[str, object]]) -> bool:
+    """Whether an entry reads the evaluation time (then it matches the ``now`` fact)."""
+    if any(p.since is not None for p in list(entry.when.values()) + list(entry.absent)):
+        return True
+    return any(e.anchor == NOW for e in time_operands(entry, fact_fields))
 
 
 def _split_pattern(p: Pattern) -> list[Pattern]:
@@ -282,7 +276,7 @@ def compile_policy(loaded: LoadedPolicy) -> Program:
             level = loaded.checked.strata[(section, eid)]
             negated = {t for p in entry.absent for t in p.types}
             for variant in _split_in(entry):
-                compiler = _EntryCompiler(loaded, variant, _uses_now(variant))
+                compiler = _EntryCompiler(loaded, variant)
                 rule, aliases = compiler.compile()
                 name = f"{section[0]}{counter}"
                 counter += 1

@@ -188,3 +188,27 @@ def test_a_policy_of_many_rules_is_split_and_still_agrees_with_the_reference():
     assert len(engine.program.strata) >= 3
     for doc, at in documents(12, seed=4):
         assert engine.recommend(doc, at).to_json() == reference.recommend(doc, at).to_json()
+
+
+def test_a_text_literal_that_reads_like_now_is_a_literal():
+    text = """\
+policy: literal_now
+rules:
+  odd_name:
+    action: reply_to_update
+    sources: [G18]
+    when:
+      r: {fact: reply, where: {from: now, kind: no_decision}}
+    window: {start: r, due: r + 1d}
+    reason: "{r.from}"
+"""
+    engine = Rulebook.load("literal_now.yaml", text=text)
+    [stratum] = engine.program.strata
+    [name] = [n for n, e in stratum.entries.items() if e.id == "odd_name"]
+    assert len(stratum.ruleset[name]["all"]) == 1  # no pattern on the evaluation time
+    reference = Rulebook.load("literal_now.yaml", text=text, evaluator="reference")
+    doc = {"events": [{"type": "reply", "at": "2026-03-02T10:00:00Z", "kind": "no_decision",
+                       "from": "now"}]}
+    at = "2026-03-02T12:00:00Z"
+    assert [r.rule for r in engine.recommend(doc, at).actions] == ["odd_name"]
+    assert engine.recommend(doc, at).to_json() == reference.recommend(doc, at).to_json()
