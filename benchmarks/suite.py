@@ -50,8 +50,8 @@ TINY = Config("tiny", 1, (50,), 50, 40, 10, 200, (5, 20), (10,), 1, 0)
 
 
 def keys(matches) -> set[tuple]:
-    """Our matches as comparable keys (without the evaluation time's binding)."""
-    return {(m.section, m.id, tuple(p for p in m.key[2] if p[0] != "now")) for m in matches}
+    """Our matches as comparable keys."""
+    return {m.key for m in matches}
 
 
 def _batch(book: Rulebook, apps) -> Callable[[], int]:

@@ -117,7 +117,7 @@ def derived_fact(kind: str, derivation: str, bindings: dict[str, Fact], at_name:
                  sets: dict[str, str]) -> Fact:
     """The fact a derivation produces from one match; its id names the match."""
     anchor = bindings[at_name]
-    ids = ",".join(f"{k}={bindings[k]['id']}" for k in sorted(bindings) if k != NOW)
+    ids = ",".join(f"{k}={bindings[k]['id']}" for k in sorted(bindings))
     fact = {"type": kind, "id": f"d:{derivation}:{ids}", "seq": anchor["seq"], "t": anchor["t"],
             "z": 0}
     for fname, ref in sets.items():

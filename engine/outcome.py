@@ -25,7 +25,7 @@ from rulebook.advice import Advice, HeldBack, Recommendation, Window
 from rulebook.compiler import Program
 from rulebook.events import Timeline
 from rulebook.policy import Limit, Rule
-from rulebook.vocabulary import FACT_FIELDS, NOW, TIME
+from rulebook.vocabulary import FACT_FIELDS, TIME
 
 from .facts import Fact, person_key
 from .runtime import Match
@@ -190,7 +190,7 @@ class _Words:
         if head == "application":
             value = self.timeline.application.get(field)
             return None if value is None else str(value)
-        if head in self.b and head != NOW:
+        if head in self.b:
             fact = self.b[head]
             if not field or field == "at":
                 return words_time(from_epoch(fact["t"], self.tz), spec == "date")

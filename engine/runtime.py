@@ -84,8 +84,9 @@ class DurableEvaluator:
                 entry = stratum.entries.get(rule_name)
                 if entry is None:
                     continue  # the housekeeping rule
+                # the evaluation time is the engine's way to read ``now``, not a binding
                 bindings = {entry.aliases[a]: by_id.get(f["id"]) or _clean(f)
-                            for a, f in bound.items()}
+                            for a, f in bound.items() if entry.aliases[a] != NOW}
                 match = Match(entry.section, entry.id, bindings)
                 if match.key in out:
                     continue
