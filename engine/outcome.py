@@ -41,7 +41,7 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
     policy = program.policy
     matches = list(matches)
     clock = OfficeClock(policy.settings.office_hours, tz)
-    stated = _stated_channels(matches, timeline, at)
+    stated = _stated_channels(timeline, at)
     blockers = []
     for m in matches:
         if m.section == "limits":
@@ -63,7 +63,7 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
         channel = _channel(rule, to, stated, policy.settings.channels)
         opens = max(at, start)
         block = _blocking(blockers, rule.action, opens)
-        words = _RuleWords(rule, m.bindings, tz, to, channel, (start, due, end), timeline, at)
+        ideal = (start, due, end)
         if start <= at:
             due = max(due, at)  # overdue: due now (the reason keeps the ideal time)
         base = dict(action=rule.action, to=to, channel=channel,
@@ -75,7 +75,8 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
             entry = HeldBack(**base, reason=reason, limit=bm.id, until=until)
             held[entry.model_dump_json()] = (entry, rule.priority)
             continue
-        entry = Recommendation(**base, reason=words.render())
+        reason = _RuleWords(rule, m.bindings, tz, to, channel, ideal, timeline, at).render()
+        entry = Recommendation(**base, reason=reason)
         target = actions if start <= at else upcoming
         target[entry.model_dump_json()] = (entry, rule.priority)
 
@@ -141,7 +142,7 @@ def _value(ref: str, b: dict[str, Fact]) -> Any:
     return b[alias].get("t" if field == "at" else field)
 
 
-def _stated_channels(matches, timeline: Timeline, at) -> list[tuple[Optional[str], str]]:
+def _stated_channels(timeline: Timeline, at) -> list[tuple[Optional[str], str]]:
     """(person key or None for everyone, channel) from next_steps, latest first."""
     out = []
     events = [e for e in timeline.events if e.type == "next_steps" and e.preferred_channel
