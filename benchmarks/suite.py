@@ -237,7 +237,7 @@ def side_by_side(cfg: Config, log) -> dict:
         group=group, want=want)
     add("durable-rules used directly, subset", raw.matches, group=group, want=want)
     add("plain Python function, subset (floor)", plain_matches, group=group, want=want)
-    from engine.facts import timeline_facts
+    from rulebook.engine.facts import timeline_facts
     rows["timeline -> facts alone (part of every row above)"] = {
         "group": group, "n": len(apps), "mismatches": 0,
         "rate": rate(_matching(timeline_facts, apps), cfg.repeats)}

@@ -50,7 +50,7 @@ class Rulebook:
     """A compiled policy, ready to evaluate timelines."""
 
     def __init__(self, loaded: LoadedPolicy, *, evaluator: str = "durable"):
-        from engine import make_evaluator  # the runtime depends on the language, not back
+        from rulebook.engine import make_evaluator  # the runtime depends on the language, not back
 
         self.loaded = loaded
         self.program: Program = compile_policy(loaded)
@@ -68,7 +68,7 @@ class Rulebook:
 
     def recommend(self, events: Events, at: Any) -> Advice:
         """What to do now, what comes next, and what is held back, as of ``at``."""
-        from engine.outcome import advise
+        from rulebook.engine.outcome import advise
 
         timeline = as_timeline(events)
         moment = as_moment(at)

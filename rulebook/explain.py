@@ -16,9 +16,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from engine.facts import Fact, timeline_facts
-from engine.runtime import Match, derive
-from engine.timing import evaluate, from_epoch, words_time
+from rulebook.engine.facts import Fact, timeline_facts
+from rulebook.engine.runtime import Match, derive
+from rulebook.engine.timing import evaluate, from_epoch, words_time
 
 from .advice import Advice
 from .api import Rulebook
@@ -216,7 +216,7 @@ def _pattern_words(p: Pattern) -> str:
 def explain(book: Rulebook, timeline: Timeline, at: dt.datetime,
             only: Optional[str] = None) -> tuple[Advice, list[Verdict]]:
     """The advice and, for every rule and limit (or entry ``only``), its verdict."""
-    from engine.outcome import advise
+    from rulebook.engine.outcome import advise
 
     tz = timeline.tz
     at = at.astimezone(tz)

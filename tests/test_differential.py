@@ -13,9 +13,9 @@ import json
 
 from hypothesis import given, note, settings, strategies as st
 
-from engine.outcome import advise
-from engine.reference import ReferenceEvaluator
-from engine.runtime import DurableEvaluator
+from rulebook.engine.outcome import advise
+from rulebook.engine.reference import ReferenceEvaluator
+from rulebook.engine.runtime import DurableEvaluator
 from rulebook.api import as_timeline
 from rulebook.compiler import compile_policy
 from rulebook.load import load_policy

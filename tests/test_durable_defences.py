@@ -7,8 +7,8 @@ import datetime as dt
 import json
 import re
 
-from engine.runtime import DurableEvaluator
-from engine.session import Ruleset
+from rulebook.engine.runtime import DurableEvaluator
+from rulebook.engine.session import Ruleset
 from rulebook.api import as_timeline
 from rulebook.compiler import INIT_TYPE, POSITIVE_ALIASES, compile_policy
 from rulebook.load import load_policy

@@ -14,8 +14,8 @@ import threading
 
 import durable_rules_engine as dre
 
-from engine.facts import init_fact, now_fact, with_unique_hashes
-from engine.session import Ruleset
+from rulebook.engine.facts import init_fact, now_fact, with_unique_hashes
+from rulebook.engine.session import Ruleset
 from rulebook import Rulebook
 from rulebook.compiler import (INIT_RULE, INIT_TYPE, NEGATIVE_ALIASES, POSITIVE_ALIASES,
                                fnv1a32)

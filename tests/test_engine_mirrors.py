@@ -14,9 +14,9 @@ import json
 from rulebook import Rulebook
 from rulebook.compiler import MIRROR, INIT_RULE
 from rulebook.events import load_timeline
-from engine.facts import init_fact, now_fact, timeline_facts
-from engine.runtime import DurableEvaluator
-from engine.session import Ruleset
+from rulebook.engine.facts import init_fact, now_fact, timeline_facts
+from rulebook.engine.runtime import DurableEvaluator
+from rulebook.engine.session import Ruleset
 
 PANEL = "examples/panel.yaml"
 AT = dt.datetime(2026, 3, 3, 8, tzinfo=dt.timezone.utc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from engine import make_evaluator
+from rulebook.engine import make_evaluator
 from rulebook.api import as_timeline
 from rulebook.compiler import compile_policy
 from rulebook.load import load_policy

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 import clips
 import clips.facts
 
-from engine.facts import Fact, timeline_facts
+from rulebook.engine.facts import Fact, timeline_facts
 
 SLOTS = {
     "interview_scheduled": ("starts_at", "round"),

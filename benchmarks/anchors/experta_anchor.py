@@ -20,7 +20,7 @@ if not hasattr(collections, "Mapping"):  # frozendict 1.2 on Python >= 3.10
 
 from experta import AND, MATCH, NOT, TEST, Fact, KnowledgeEngine, P, Rule  # noqa: E402
 
-from engine.facts import timeline_facts  # noqa: E402
+from rulebook.engine.facts import timeline_facts  # noqa: E402
 
 from .clips_anchor import SLOTS  # noqa: E402
 

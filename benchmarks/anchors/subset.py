@@ -21,7 +21,7 @@ import json
 
 import durable_rules_engine as dre
 
-from engine.facts import timeline_facts
+from rulebook.engine.facts import timeline_facts
 
 SUBSET = ("write_notes", "send_thank_you", "collect_contact_details", "keep_promise")
 ALL_ENTRIES = {
