@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from .advice import Recommendation
+from .advice import Advice, Recommendation
 from .api import Rulebook
 from .events import Timeline, timeline_from_document
 from .perform import event_for
@@ -62,6 +62,12 @@ def days(start: dt.datetime, end: dt.datetime, tz) -> list[dt.datetime]:
             raise InvalidInput([Problem("--to", 0, 0, f"simulate at most {MAX_DAYS} days")])
         day += dt.timedelta(days=1)
     return out
+
+
+def advice_over(book: Rulebook, timeline: Timeline, start: dt.datetime,
+                end: dt.datetime) -> list[Advice]:
+    """The advice at each moment the agenda evaluates from ``start`` to ``end`` (pictures)."""
+    return [book.recommend(timeline, moment) for moment in days(start, end, timeline.tz)]
 
 
 def simulate(book: Rulebook, timeline: Timeline, start: dt.datetime, end: dt.datetime, *,

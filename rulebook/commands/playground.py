@@ -1,0 +1,46 @@
+"""Serve the playground on this machine: edit a policy, see its advice as a picture.
+
+Listens on 127.0.0.1 (a free port unless --port says which), prints the address, and
+opens a browser only with --open. Stop it with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+
+from ..problems import InvalidInput, Problem
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    p.add_argument("--open", action="store_true", help="open the page in a web browser")
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from ..playground import create_app
+
+    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as exc:
+        sock.close()
+        raise InvalidInput([Problem("--port", 0, 0, f"cannot listen on {args.host}:{args.port}: "
+                                    f"{exc.strerror or exc}")]) from None
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/playground/"
+    print(f"rulebook playground: {url}  (Ctrl-C stops it)", flush=True)
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(url)
+    server = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning", access_log=False))
+    server.run(sockets=[sock])
+    sys.stdout.flush()
+    return 0
