@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 
 from ..api import Rulebook, as_moment
 from ..events import Timeline, load_timeline, timeline_from_document
@@ -213,7 +214,9 @@ def add_event(events_text: str, kind: str, at: str, person: str = "") -> str:
     yaml.width = 4096
     yaml.preserve_quotes = True
     data = yaml.load(events_text)
-    event = {"type": kind, "at": _iso(when)} | EVENT_FIELDS[kind](" ".join(person.split()))
+    event = CommentedMap({"type": kind, "at": _iso(when)}
+                         | EVENT_FIELDS[kind](" ".join(person.split())))
+    event.fa.set_flow_style()  # one line, as the examples write their events
     data["events"].append(event)
     out = io.StringIO()
     yaml.dump(data, out)

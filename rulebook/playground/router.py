@@ -25,7 +25,8 @@ router = APIRouter(tags=["playground"])
 ASSETS = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; base-uri 'none'; form-action 'none'")
-Text = Field(default="", max_length=MAX_BYTES)
+# one character over the limit reaches the loader, which reports it as the CLI does
+Text = Field(default="", max_length=MAX_BYTES + 1)
 Moment = Field(default=None, max_length=64)
 
 
