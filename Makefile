@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_AT := 2026-03-03T09:00:00+01:00
 
-.PHONY: install demo test bench bench-full clean
+.PHONY: install demo test test-browser bench bench-full clean
 
 install: $(VENV)/.installed
 
@@ -18,6 +18,9 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+test-browser: install  ## the playground in headless Chromium only (also part of make test)
+	$(BIN)/python -m pytest tests/test_playground_browser.py tests/test_playground_api.py
 
 bench: install  ## the quick benchmark (under two minutes), printed
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[bench]'

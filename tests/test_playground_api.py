@@ -72,8 +72,9 @@ def test_a_page_policy_extends_shipped_policies_only(url):
 def test_picture_of_page_input(url):
     status, out = call(url, "picture", {"policy": FIXED, "events": PANEL})
     assert status == 200, out
-    # the period fits the timeline: from the day of its first event, five weeks
-    assert (out["from"], out["to"]) == ("2026-02-23T09:00:00+01:00", "2026-03-30T09:00:00+02:00")
+    # the period fits the timeline: five weeks from the day of its first interview
+    assert (out["from"], out["to"]) == ("2026-03-02T09:00:00+01:00", "2026-04-06T09:00:00+02:00")
+    assert out["at"] == "2026-03-02T18:30:00+01:00"  # its last event
     root = ET.fromstring(out["svg"])
     bars = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "bar"
             and g.get("data-action") == "send_thank_you"]

@@ -79,10 +79,11 @@ def _moment(value: Optional[str], name: str) -> Optional[dt.datetime]:
 
 def period(timeline: Timeline, start: Optional[str], end: Optional[str],
            at: Optional[str]) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
-    """The period asked for, or one that fits the timeline: from the day of its first
-    event, five weeks long, "now" just after its last event."""
+    """The period asked for, or one that fits the timeline: five weeks from 09:00 on the
+    day of its first interview (or first event), "now" at its last event."""
     tz = timeline.tz
-    first = min((e.at for e in timeline.events), default=None)
+    interviews = [e.at for e in timeline.events if e.type == "interview"]
+    first = min(interviews or [e.at for e in timeline.events], default=None)
     last = max((e.at for e in timeline.events), default=None)
     begin = _moment(start, "from")
     if begin is None:

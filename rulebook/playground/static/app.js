@@ -93,8 +93,9 @@ function showProblems(problems) {
 // -- the picture, redrawn (debounced) after every edit that leaves valid input -------------
 
 function schedule() {
+  document.body.dataset.pending = "1";  // until the picture is redrawn (tests wait on it)
   clearTimeout(timer);
-  timer = setTimeout(refresh, DELAY);
+  timer = setTimeout(() => { timer = null; refresh(); }, DELAY);
   numberLines($("policy"));
   numberLines($("events"));
 }
@@ -105,6 +106,14 @@ function period() {
 
 async function refresh() {
   const mine = ++generation;
+  try {
+    await redraw(mine);
+  } finally {
+    if (mine === generation && timer === null) document.body.dataset.pending = "0";
+  }
+}
+
+async function redraw(mine) {
   const policy = $("policy").value;
   const checked = await api("check", {policy});
   if (mine !== generation) return;
