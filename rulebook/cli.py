@@ -29,6 +29,7 @@ COMMANDS = {
     "diff": ("rulebook.commands.diff", "how two policy versions advise differently"),
     "simulate": ("rulebook.commands.simulate", "a day-by-day agenda over a period"),
     "test": ("rulebook.commands.test", "run a policy's scenarios and invariants"),
+    "calendar": ("rulebook.commands.calendar", "write the advice as an iCalendar file of to-dos"),
     "playground": ("rulebook.commands.playground", "edit a policy in the browser, see its advice"),
 }
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
