@@ -77,11 +77,14 @@ def collect(advices: Iterable[Advice], lane: int = 0) -> list[Bar]:
     for advice in ordered:
         recs: list[Recommendation] = [*advice.actions, *advice.upcoming, *advice.held_back]
         for r in recs:
-            key = (r.rule, r.action, _person(r.to), r.window.start)
+            # one recommendation across evaluations: office hours may move its start, its
+            # end stays put (an open-ended one is told apart by its start)
+            key = (r.rule, r.action, _person(r.to), r.window.end or r.window.start)
             bar = bars.get(key)
             if bar is None:
                 bar = bars[key] = Bar(lane, r.rule, r.action, r.to, r.channel, r.window.start,
                                       r.window.due, r.window.end, r.reason, list(r.sources))
+            bar.start = min(bar.start, r.window.start)
             bar.due = min(bar.due, r.window.due)
             if not bar.seen or bar.seen[-1] != advice.at:
                 bar.seen.append(advice.at)
@@ -117,7 +120,9 @@ def _n(value: float) -> str:
 
 
 def _attr(value: str) -> str:
-    return escape(value, {'"': "&quot;"})
+    """Attribute text; line breaks as references, which XML keeps (it turns raw ones into
+    spaces)."""
+    return escape(value, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def _when(t: Optional[dt.datetime], tz) -> str:

@@ -203,3 +203,20 @@ def test_days_are_labelled_without_the_locale(capsys):
     labels = [t.text for t in root.iter(SVG + "text") if t.get("font-size") == "10"]
     assert labels[0] == "Tu 03" and "Mo 09" in labels
     assert dt.date(2026, 3, 3).weekday() == 1
+
+
+def test_text_from_the_input_is_escaped_and_reasons_keep_their_lines():
+    book = Rulebook.load("standard")
+    hostile = '<img src=x onerror="alert(1)"> & </title><script>x</script>'
+    timeline = load_timeline_from({"timezone": "UTC", "events": [
+        {"type": "interview", "at": "2026-03-02T10:00:00+00:00",
+         "interviewers": [{"name": hostile}]}]})
+    start, end = as_moment("2026-03-02T11:00:00+00:00"), as_moment("2026-03-09T11:00:00+00:00")
+    svg = picture(timeline, start, end, [("standard", advice_over(book, timeline, start, end))],
+                  title=hostile)
+    root = ET.fromstring(svg)  # still well-formed XML
+    assert "<img" not in svg and "<script" not in svg
+    (bar,) = _bars(root, "send_thank_you", hostile)
+    reason = bar.get("data-reason")
+    assert hostile in reason and "\n" in reason
+    assert reason == bar.find(SVG + "title").text
