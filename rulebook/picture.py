@@ -262,7 +262,7 @@ def draw(timeline: Timeline, start: dt.datetime, end: dt.datetime,
                'stroke="#888888" stroke-width="1"/>')
     if now is not None and start <= now <= end:
         x = scale.x(now)
-        out.append(f'<g class="now" data-at="{_iso(now, tz)}"><line x1="{_n(x)}" y1="{top - 30}" '
+        out.append(f'<g class="now" data-at="{_iso(now, tz)}"><line x1="{_n(x)}" y1="{top - 12}" '
                    f'x2="{_n(x)}" y2="{bottom + 6}" stroke="#d62828" stroke-width="2"/>'
                    f'<text x="{_n(x + 3)}" y="{bottom + 18}" fill="#d62828">now '
                    f'{escape(_when(now, tz))}</text></g>')
