@@ -63,8 +63,9 @@ def test_svg_rows_and_bars_follow_the_advice(capsys):
     for rec in advice.actions + advice.upcoming:
         assert (rec.action, rec.to or "") in rows
     assert int(root.get("data-rows")) == len(rows)
-    # Dana Lee was thanked before the period: no thank-you row for her
-    assert ("send_thank_you", "Dana Lee") not in rows
+    # Dana Lee was thanked at 18:30: a thank-you to her is not advised after that
+    for dana in _bars(root, "send_thank_you", "Dana Lee"):
+        assert as_moment(dana.get("data-gone")) <= as_moment("2026-03-02T18:30:00+01:00")
     sam = next(r for r in advice.actions if r.action == "send_thank_you" and r.to == "Sam Ortiz")
     (bar,) = _bars(root, "send_thank_you", "Sam Ortiz")
     assert as_moment(bar.get("data-start")) == sam.window.start
@@ -163,17 +164,22 @@ def test_gone_marks_where_the_advice_stopped_listing_it():
          "channel": "email"}]}
     timeline = load_timeline_from(doc)
     start, end = as_moment("2026-03-02T11:00:00+00:00"), as_moment("2026-03-12T11:00:00+00:00")
-    bars = collect(advice_over(book, timeline, start, end))
+    advices = advice_over(book, timeline, start, end)
+    bars = collect(advices)
     (thanks,) = [b for b in bars if b.action == "send_thank_you"]
-    # evaluated daily at 11:00: listed on the 2nd, 3rd and 4th... the thank-you of the 4th
-    # at 12:00 is seen on the 5th
-    assert thanks.gone == as_moment("2026-03-05T11:00:00+00:00")
+    # listed until the thank-you of the 4th at 12:00; gone at the first evaluation that
+    # sees it (the evaluation moments are simulate's to choose)
+    sent = as_moment("2026-03-04T12:00:00+00:00")
+    assert thanks.seen[0] == start and thanks.seen[-1] < sent
+    assert thanks.gone == min(a.at for a in advices if a.at >= sent)
     svg = picture(timeline, start, end, [("standard", advice_over(book, timeline, start, end))])
     root = ET.fromstring(svg)
     (bar,) = _bars(root, "send_thank_you", "Ana")
     assert any(p.get("class") == "gone" for p in bar.iter(SVG + "path"))
     after = next(r for r in bar.iter(SVG + "rect") if r.get("class") == "after")
-    assert float(after.get("x")) == pytest.approx(_x(root, "2026-03-05T11:00:00+00:00"), abs=0.01)
+    assert float(after.get("x")) == pytest.approx(_x(root, thanks.gone.isoformat()), abs=0.01)
+    assert float(after.get("x")) + float(after.get("width")) == pytest.approx(
+        _x(root, "2026-03-09T10:00:00+00:00"), abs=0.02)  # the window's end: a week
 
 
 def load_timeline_from(doc: dict):

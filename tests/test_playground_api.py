@@ -78,7 +78,7 @@ def test_picture_of_page_input(url):
     root = ET.fromstring(out["svg"])
     bars = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "bar"
             and g.get("data-action") == "send_thank_you"]
-    assert {b.get("data-to") for b in bars} == {"Sam Ortiz", "Priya Natarajan"}
+    assert {"Sam Ortiz", "Priya Natarajan"} <= {b.get("data-to") for b in bars}
     assert all(b.get("data-due") == "2026-03-04T10:00:00+01:00" for b in bars)  # p + 48h
     status, out = call(url, "picture", {"policy": FIXED, "events": PANEL, "compare": "modern"})
     assert {g.get("data-policy") for g in ET.fromstring(out["svg"]).iter(
