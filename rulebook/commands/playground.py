@@ -20,9 +20,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import uvicorn
+    try:
+        import uvicorn
 
-    from ..playground import create_app
+        from ..playground import create_app
+    except ImportError as exc:
+        print(f"rulebook playground needs FastAPI and uvicorn ({exc}): "
+              "pip install 'rulebook[serve]'", file=sys.stderr)
+        return 1
 
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
