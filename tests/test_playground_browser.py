@@ -8,6 +8,8 @@ Set RULEBOOK_SCREENSHOT=PATH to save a screenshot of the page (docs/playground.p
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import tempfile
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from playground_server import running_playground
+from rulebook.cli import main
 from rulebook.fmt import format_text
 from rulebook.testing.scenarios import load_scenarios
 
@@ -217,3 +220,37 @@ def test_add_an_event_and_download_the_scenario(browser):
         "id", "at").get_attribute("value")
     assert any(e.type == "thank_you_sent" and e.to == "Sam Ortiz"
                for e in loaded.timeline.events)
+
+
+def test_start_from_a_policy_file(browser, tmp_path):
+    policy = tmp_path / "modern_copy.yaml"
+    text = (Path(__file__).resolve().parent.parent / "policies" / "modern.yaml").read_text(
+        encoding="utf-8").replace("policy: modern", "policy: modern_copy")
+    policy.write_text(text, encoding="utf-8")
+    draws = _idle(browser)
+    browser.find_element("id", "policy-file").send_keys(str(policy))
+    _until(lambda: _idle(browser) > draws, "the picture of the file's policy")
+    assert browser.find_element("id", "policy").get_attribute("value") == text
+    policies = {g.get_attribute("data-policy")
+                for g in browser.find_elements("css selector", "#picture g.bar")}
+    assert policies == {"modern_copy"}
+
+
+def test_the_simulate_html_page_shows_a_reason_on_click(browser, tmp_path):
+    page = tmp_path / "panel.html"
+    root = Path(__file__).resolve().parent.parent
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["simulate", str(root / "examples" / "panel.yaml"), "--from",
+                     "2026-03-02T09:00:00+01:00", "--to", "2026-03-23T09:00:00+01:00",
+                     "--at", "2026-03-03T09:00:00+01:00", "--format", "html"]) == 0
+    page.write_text(out.getvalue(), encoding="utf-8")
+    browser.get(page.as_uri())
+    try:
+        browser.find_element(
+            "css selector", 'g.bar[data-action="follow_up_call"] rect.window').click()
+        assert browser.find_element("id", "reason").text.startswith(
+            "follow_up_call by email [follow_up_call: G12, G11] (policy standard)\nfrom ")
+    finally:
+        browser.get(browser.playground_url)
+        _idle(browser)
