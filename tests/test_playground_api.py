@@ -143,3 +143,17 @@ def test_add_event_keeps_the_text_and_validates(url):
                                            "at": "2026-03-03T09:30", "person": ""})
     assert status == 422
     assert out["problems"][0]["text"].startswith("time:0:0: the evaluation time needs")
+
+
+def test_a_busy_port_is_a_located_error(capsys):
+    import socket
+
+    from rulebook.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["playground", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"--port:0:0: cannot listen on 127.0.0.1:{port}: ")
