@@ -29,6 +29,8 @@ COMMANDS = {
     "diff": ("rulebook.commands.diff", "how two policy versions advise differently"),
     "simulate": ("rulebook.commands.simulate", "a day-by-day agenda over a period"),
     "test": ("rulebook.commands.test", "run a policy's scenarios and invariants"),
+    "guidelines": ("rulebook.commands.guidelines", "list the guideline catalogue"),
+    "describe": ("rulebook.commands.describe", "what a policy does, in plain words"),
 }
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
