@@ -2,7 +2,9 @@
 
 A coach layers a policy on the standard one to thank by handwritten note within 48
 hours, makes three typos, checks, fixes, formats, compares with the standard policy and
-explains a timeline.
+explains a timeline; then cites a guideline of their own, writes a scenario with a
+deadline and "nothing else" (a typo in it is caught, and `exactly` shows what was
+forgotten), and describes what the layer changes in plain words.
 """
 
 from pathlib import Path
@@ -27,6 +29,29 @@ rules:
     window: {due: p + 48hr}
 """
 TYPOS = {"handwriten_note": "handwritten_note", "fallbak": "fallback", "48hr": "48h"}
+
+OWN_GUIDELINE = """
+guidelines:
+  MP1: A note by hand after every interview; clients say it is what they remember.
+"""
+SCENARIO = """\
+scenarios:
+  - name: a note for each interviewer within two days, and nothing else to do yet
+    events:
+      timezone: Europe/Berlin
+      events:
+        - type: interview
+          at: 2026-03-02T10:00:00+01:00
+          interviewers: [{name: Dana Lee}, {name: Sam Ortiz}]
+        - {type: next_steps, at: 2026-03-02T11:00:00+01:00, decision_by: 2026-03-20}
+    at: 2026-03-03T11:00:00+01:00
+    expect:
+      - {action: send_thank_you, to: Dana Lee, channel: handwritten_note,
+         due_by: 2026-03-04T10:00:00+01:00}
+      - {action: send_thank_you, to: Sam Ortiz, channel: handwriten_note,
+         due_by: 2026-03-04T10:00:00+01:00}
+    exactly: [expect]
+"""
 
 
 def cli(capsys, *argv):
@@ -103,3 +128,45 @@ def test_walkthrough(policy, capsys):
             "(Mon 2 Mar 2026, 18:30)") in lines
     assert ("  -> do now: send_thank_you to Priya Natarajan by handwritten_note, due Wed 4 Mar "
             "2026, 10:00") in lines
+
+    # 6. a guideline of the coach's own, cited like the built-in ones
+    text = policy.read_text().replace("\nrules:", OWN_GUIDELINE + "\nrules:").replace(
+        "  send_thank_you:\n", "  send_thank_you:\n    sources: [G5, G6, G7, G8, G9, G21, MP1]\n")
+    policy.write_text(text)
+    assert cli(capsys, "check", "--strict", str(policy)) == (0, "", "")
+    code, out, _ = cli(capsys, "guidelines", "--policy", str(policy))
+    assert out.splitlines()[-1] == ("MP1  (my_practice) A note by hand after every interview; "
+                                    "clients say it is what they remember.")
+
+    # 7. a scenario with a deadline and "nothing else": the typo is caught first...
+    scenarios = policy.with_name("my_practice.scenarios.yaml")
+    scenarios.write_text(SCENARIO)
+    code, out, err = cli(capsys, "test", str(policy), "--examples", "0")
+    assert code == 2 and out == ""
+    assert err == (f"{scenarios}:14:58: policy 'my_practice' never recommends the channel "
+                   "'handwriten_note' (did you mean 'handwritten_note'?)\n")
+    # ...then `exactly` shows what the scenario forgot: keep the search going
+    scenarios.write_text(SCENARIO.replace("handwriten_note", "handwritten_note"))
+    code, out, _ = cli(capsys, "test", str(policy), "--examples", "0")
+    assert code == 1
+    assert out.splitlines()[2] == ("      but also do now: continue_search rule=continue_search "
+                                   "due=2026-03-09T10:00:00+01:00")
+    scenarios.write_text(SCENARIO.replace("handwriten_note", "handwritten_note").replace(
+        "    exactly:", "      - {action: continue_search}\n    exactly:"))
+    code, out, _ = cli(capsys, "test", str(policy), "--examples", "0")
+    assert code == 0, out
+    assert out.splitlines()[0] == ("ok    scenario: a note for each interviewer within two days, "
+                                   "and nothing else to do yet")
+    assert "guidelines exercised: G3, G4, G5" in out and out.count("MP1") == 1
+    assert out.endswith("passed: 1 scenarios, 0 invariants\n")
+
+    # 8. the layer in plain words: only what it changes
+    code, out, _ = cli(capsys, "describe", "standard", "--diff", str(policy))
+    assert code == 0
+    assert out.splitlines()[:9] == [
+        "# What my_practice changes in standard", "",
+        "## What it recommends", "",
+        "### send_thank_you: changed", "",
+        "- **Due by:** 48 hours after the interview",
+        "  (was: 24 hours after the interview)",
+        "- **Channel:** the employer's stated channel first, else handwritten note else email"]

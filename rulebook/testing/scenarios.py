@@ -277,13 +277,13 @@ def run_scenario(book, loaded: LoadedScenario) -> tuple[Outcome, Any]:
             if not any(want.matches(r) for r in recs):
                 outcome.failures.append(f"expected {title}: {want.text()}\n"
                                         f"      actual {title}: {actual}")
-        if sc.exact(key):
-            for r in recs:
-                if not any(want.matches(r) for want in getattr(sc, key)):
-                    outcome.failures.append(f"expected {title} exactly: "
-                                            + ("; ".join(w.text() for w in getattr(sc, key))
-                                               or "nothing")
-                                            + f"\n      but also {title}: {_brief(r)}")
+        extra = [r for r in recs if sc.exact(key)
+                 and not any(want.matches(r) for want in getattr(sc, key))]
+        if extra:
+            wanted = "; ".join(w.text() for w in getattr(sc, key)) or "nothing"
+            outcome.failures.append(f"expected {title} exactly: {wanted}\n"
+                                    f"      but also {title}: "
+                                    + "; ".join(_brief(r) for r in extra))
     for bad in sc.forbid:
         for title, recs in (("do now", advice.actions), ("coming up", advice.upcoming)):
             for r in recs:
