@@ -97,3 +97,19 @@ def test_errors_are_located(tmp_path, capsys):
                    "    window: {due: p + 2x}\n")
     assert main(["describe", str(bad)]) == 2
     assert f"{bad}:5:19: 'due': 'p + 2x' is not a time expression" in capsys.readouterr().err
+
+
+def test_the_documented_layer_merges_end_null_and_when_key_by_key(tmp_path):
+    """README "Layering": `end: null` reopens a window; `when` merges name by name."""
+    path = tmp_path / "later_rounds.yaml"
+    path.write_text("policy: later_rounds\nextends: standard\nrules:\n  send_thank_you:\n"
+                    "    window: {end: null}\n"
+                    "    when: {p: {where: {round: {ge: 2}}}}\n")
+    text = describe_diff(load_policy("standard"), load_policy(str(path)))
+    assert block(text, "send_thank_you: changed") == [
+        "- **When:** for each interviewer whose round is at least 2 (p)",
+        "  (was: for each interviewer (p))",
+        "- **At the latest:** no deadline: until done",
+        "  (was: 7 days after the interview)"]
+    rule = load_policy(str(path)).policy.rules["send_thank_you"]
+    assert rule.window.end is None and rule.when["p"].fact == "interviewer"

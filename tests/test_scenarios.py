@@ -205,3 +205,13 @@ def test_the_plugin_reports_an_invalid_file_located(tmp_path):
     assert "mine.scenarios.yaml:17:23: no rule of policy 'standard' recommends 'writ_notes' " \
            "(did you mean 'write_notes'?)" in run.stdout, run.stdout
     assert "Traceback" not in run.stdout
+
+
+def test_the_readme_scenario_passes(tmp_path, capsys):
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index('scenarios:\n  - name: "rejected:')
+    text = readme[start:readme.index("```", start)]
+    path = tmp_path / "readme.scenarios.yaml"
+    path.write_text(text)
+    assert main(["test", "standard", "--scenarios", str(path), "--examples", "0"]) == 0, \
+        capsys.readouterr().out
