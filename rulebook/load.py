@@ -288,7 +288,7 @@ def _located_schema_problems(exc: ValidationError, doc: Document) -> list[tuple[
                 if "office_hours" in path:
                     msg = "write a time of day as HH:MM, e.g. 09:00"
                 elif "sources" in path:
-                    msg = "a guideline id looks like G5"
+                    msg = "a guideline id is a letter, then letters, digits, _ or - (G5, MP1)"
             elif kind == "literal_error":
                 msg = msg[0].lower() + msg[1:]
                 allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))

@@ -39,7 +39,7 @@ def test_only_the_intended_changes(tmp_path):
     layer = tmp_path / "later.yaml"
     layer.write_text(LAYER)
     old, new = Rulebook.load("standard"), Rulebook.load(str(layer))
-    timelines = [("panel", load_timeline(PANEL))] + generated_timelines(60, seed=1)
+    timelines = [("panel", load_timeline(PANEL))] + generated_timelines(30, seed=1)
     report = diff(old, new, timelines)
     kinds = {(c.kind, c.action) for c in report.changes}
     assert ("timing", "send_thank_you") in kinds
