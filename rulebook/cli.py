@@ -31,6 +31,7 @@ COMMANDS = {
     "test": ("rulebook.commands.test", "run a policy's scenarios and invariants"),
     "guidelines": ("rulebook.commands.guidelines", "list the guideline catalogue"),
     "describe": ("rulebook.commands.describe", "what a policy does, in plain words"),
+    "calendar": ("rulebook.commands.calendar", "write the advice as an iCalendar file of to-dos"),
 }
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 

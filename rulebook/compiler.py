@@ -1,7 +1,7 @@
 """Compile a validated policy into durable-rules rulesets, one per stratum.
 
 The compiler emits only the subset of durable-rules' JSON that was measured to behave
-(``shared/notes/durable-rules.md``, and the probes kept in ``tests/test_durable_defences.py``):
+(``docs/durable-rules.md``, and the probes kept in ``tests/test_durable_defences.py``):
 
 - one ruleset per stratum: an entry runs in the stratum after every derived fact it
   reads is complete (notes 9, 10);
