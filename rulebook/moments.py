@@ -126,7 +126,9 @@ class Queue:
         self.add((start, end))
 
     def add(self, moments: Iterable[dt.datetime]) -> None:
+        """Queue ``moments`` (shown in the start's time zone, whatever zone they come in)."""
         for t in moments:
+            t = t.astimezone(self.start.tzinfo)
             if t in self._seen or not self.start <= t <= self.end:
                 continue
             if self._last is not None and t <= self._last:

@@ -70,3 +70,11 @@ def test_the_queue_visits_each_moment_once_in_order_and_is_bounded():
     big = Queue(t("2026-03-02T00:00:00+00:00"), t("2027-03-02T00:00:00+00:00"))
     big.add(t("2026-03-02T00:00:00+00:00") + dt.timedelta(minutes=i) for i in range(30_000))
     assert sum(1 for _ in big) == MAX_MOMENTS
+
+
+def test_moments_are_shown_in_the_time_zone_of_the_period():
+    q = Queue(t("2026-03-02T00:00:00+01:00"), t("2026-03-03T00:00:00+01:00"))
+    q.add([t("2026-03-02T08:00:00+00:00")])
+    assert [m.isoformat() for m in q] == ["2026-03-02T00:00:00+01:00",
+                                          "2026-03-02T09:00:00+01:00",
+                                          "2026-03-03T00:00:00+01:00"]
