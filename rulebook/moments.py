@@ -87,6 +87,18 @@ def advice_moments(advice: Advice) -> set[dt.datetime]:
     return out
 
 
+def change_moments(policy: Policy, timeline, advice: Advice, start: dt.datetime,
+                   end: dt.datetime) -> list[dt.datetime]:
+    """The moments from ``start`` to ``end`` at which one answer may change, sorted.
+
+    Read from the timeline and the answer alone (no evaluation): what a picture of one
+    answer marks on its time axis. A window that opens only because of another change is
+    found by sweeping (:func:`sweep`), not here.
+    """
+    found = timeline_moments(policy, timeline) | advice_moments(advice)
+    return sorted({t.astimezone(start.tzinfo) for t in found if start <= t <= end})
+
+
 def next_change(policy: Policy, timeline, advice: Advice) -> Optional[dt.datetime]:
     """The first moment after ``advice.at`` at which the advice may differ, or None."""
     later = [t for t in timeline_moments(policy, timeline) | advice_moments(advice)

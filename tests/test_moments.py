@@ -78,3 +78,16 @@ def test_moments_are_shown_in_the_time_zone_of_the_period():
     assert [m.isoformat() for m in q] == ["2026-03-02T00:00:00+01:00",
                                           "2026-03-02T09:00:00+01:00",
                                           "2026-03-03T00:00:00+01:00"]
+
+
+def test_change_moments_of_one_answer_in_a_range():
+    from rulebook.moments import change_moments
+    book = Rulebook.load("standard")
+    timeline = load_timeline(PANEL)
+    advice = book.recommend(timeline, t("2026-03-03T09:00:00+01:00"))
+    found = change_moments(book.loaded.policy, timeline, advice,
+                           t("2026-03-03T00:00:00+01:00"), t("2026-03-04T00:00:00+01:00"))
+    assert found == sorted(found) and len(set(found)) == len(found)
+    assert t("2026-03-03T10:00:00+01:00") in found   # the thank-yous fall due
+    assert all(t("2026-03-03T00:00:00+01:00") <= m <= t("2026-03-04T00:00:00+01:00")
+               for m in found)
