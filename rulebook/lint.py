@@ -1,7 +1,8 @@
 """Lints: a valid policy that probably does not say what its author meant.
 
-Each lint is a warning (``rulebook check`` fails on them only with ``--strict``) and
-is found from the policy alone, without any timeline:
+Each lint is a warning (``rulebook check`` fails on them only with ``--strict``), but
+for a window that can never open, which is an error; all are found from the policy
+alone, without any timeline:
 
 - a rule that can never fire (contradictory tests, or a fact that blocks itself);
 - a window that ends before it starts (an error: that rule can never recommend anything);
