@@ -4,9 +4,9 @@ Scenarios come from POLICY's scenario file (NAME.scenarios.yaml beside it, the
 shipped policies' scenarios/NAME.yaml, or --scenarios); when there is none, the run
 says so first. A scenario file's `policy:` names the policy it is for (a shipped name or
 a path relative to the file): testing another policy with it is an error. Each failure
-prints as expected vs actual; each invariant's counterexample is shrunk and printed as an events document to rerun with `rulebook recommend`. Exit 0
-when everything passes, 1 when a test fails (or coverage is under --min-coverage), 2
-when the input is invalid.
+prints as expected vs actual; each invariant's counterexample is shrunk and printed as
+an events document to rerun with `rulebook recommend`. Exit 0 when everything passes,
+1 when a test fails (or coverage is under --min-coverage), 2 when the input is invalid.
 """
 
 from __future__ import annotations
