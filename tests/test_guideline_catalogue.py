@@ -74,7 +74,8 @@ def test_coverage_and_explain_report_a_policys_own_guideline(tmp_path):
     cited, hit = cov.guidelines()
     assert "NOTE1" in cited and "NOTE1" in hit
     exercised = cov.report().splitlines()[1]
-    assert exercised.startswith("  guidelines exercised: G2, G3, ") and exercised.endswith(", NOTE1")
+    assert exercised.startswith("  guidelines exercised: G2, G3, ")
+    assert exercised.endswith(", NOTE1")
     _, verdicts = explain(book, timeline, at, only="note_after_final")
     text = render(verdicts, timeline.tz)
     assert ("  guidelines: NOTE1 (After a final round, a handwritten note follows the email.); "

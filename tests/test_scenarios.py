@@ -145,6 +145,15 @@ scenarios:
     silent.write_text(silent.read_text().replace("25T10", "25T11"))
     assert main(["test", "standard", "--scenarios", str(silent), "--examples", "0"]) == 1
     assert "until=2026-05-25T10:00:00+01:00" in capsys.readouterr().out
+    # `until: null` means held back for good: the rejection's hold on the thank-you
+    path = scenario(tmp_path, "held_back: [{action: send_thank_you, limit: rejected, until: null}]")
+    path.write_text("\n".join(line for line in path.read_text().splitlines()
+                              if "thank_you_sent" not in line) + "\n")
+    assert main(["test", "standard", "--scenarios", str(path), "--examples", "0"]) == 0
+    silent.write_text(silent.read_text().replace("until: 2026-05-25T11:00:00+01:00", "until: null"))
+    assert main(["test", "standard", "--scenarios", str(silent), "--examples", "0"]) == 1
+    assert "expected held back: action=check_in, limit=unanswered_contacts, due_by=" \
+           "2026-05-19T11:00:00+01:00, until=for good" in capsys.readouterr().out
     path = scenario(tmp_path, body.replace("2026-03-07T10", "2026-03-07T09"))
     assert main(["test", "standard", "--scenarios", str(path), "--examples", "0"]) == 1
     out = capsys.readouterr().out

@@ -20,8 +20,10 @@ from .common import read_events
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("events", help="events document (YAML or JSON), or - for standard input")
-    p.add_argument("--from", dest="start", required=True, help="start of the period, ISO 8601 with offset")
-    p.add_argument("--to", dest="end", required=True, help="end of the period, ISO 8601 with offset")
+    p.add_argument("--from", dest="start", required=True,
+                   help="start of the period, ISO 8601 with offset")
+    p.add_argument("--to", dest="end", required=True,
+                   help="end of the period, ISO 8601 with offset")
     p.add_argument("--policy", default="standard", help="a shipped policy's name or a path")
     p.add_argument("--follow-advice", action="store_true",
                    help="assume the candidate does what is recommended at its due time")

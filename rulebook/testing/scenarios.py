@@ -19,8 +19,9 @@ shipped policies keep theirs in ``policies/scenarios/``)::
 An expectation matches a recommendation when every field it gives is equal (names
 compare as people do: case and spacing aside); ``due_by`` and ``ends_by`` say by when
 (the window is due, or ends, at or before that time); ``until`` is a held-back entry's
-exact until. ``exactly`` (true, or a list of ``expect``, ``upcoming``, ``held_back``)
-makes those lists complete: every entry of the advice must match one expectation.
+exact until (``null``: held back for good). ``exactly`` (true, or a list of ``expect``,
+``upcoming``, ``held_back``) makes those lists complete: every entry of the advice must
+match one expectation.
 
 The names an expectation gives are checked against the policy before anything runs
 (:func:`check_names`): its actions, rules, limits and channels must exist, and ``to``
@@ -53,8 +54,8 @@ class Expectation(BaseModel):
     limit: Optional[str] = None
     due_by: Optional[dt.datetime] = Field(default=None, description="due at or before this")
     ends_by: Optional[dt.datetime] = Field(default=None, description="ends at or before this")
-    until: Optional[dt.datetime] = Field(default=None,
-                                         description="a held-back entry's until, exactly")
+    until: Optional[dt.datetime] = Field(
+        default=None, description="a held-back entry's until, exactly (null: for good)")
 
     @field_validator("due_by", "ends_by", "until")
     @classmethod
@@ -63,7 +64,14 @@ class Expectation(BaseModel):
             raise ValueError("a time needs a UTC offset, e.g. 2026-03-03T10:00:00+01:00")
         return value
 
+    @property
+    def for_good(self) -> bool:
+        """``until: null`` given: held back for good (not merely "any until")."""
+        return "until" in self.model_fields_set and self.until is None
+
     def matches(self, rec) -> bool:
+        if self.for_good and getattr(rec, "until", None) is not None:
+            return False
         for name, want in self.model_dump(exclude_none=True).items():
             if name == "due_by":
                 if rec.window.due > want:
@@ -81,8 +89,9 @@ class Expectation(BaseModel):
         return True
 
     def text(self) -> str:
-        return ", ".join(f"{k}={v.isoformat() if isinstance(v, dt.datetime) else v}"
-                         for k, v in self.model_dump(exclude_none=True).items())
+        return ", ".join([f"{k}={v.isoformat() if isinstance(v, dt.datetime) else v}"
+                          for k, v in self.model_dump(exclude_none=True).items()]
+                         + (["until=for good"] if self.for_good else []))
 
 
 class Scenario(BaseModel):
@@ -219,7 +228,8 @@ def check_names(doc: Document, loaded: list[LoadedScenario], policy) -> list[Pro
                     out.append(doc.problem(where + ("to",), f"no one called '{want.to}' is in "
                                            "this scenario's events",
                                            did_you_mean(want.to, sorted(people))))
-                if key not in ("held_back", "forbid") and (want.limit or want.until):
+                if key not in ("held_back", "forbid") and (want.limit or
+                                                            "until" in want.model_fields_set):
                     out.append(doc.problem(where + ("limit" if want.limit else "until",),
                                            f"only held-back entries have a limit and an until "
                                            f"(this is under '{key}')"))
