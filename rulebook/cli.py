@@ -27,8 +27,10 @@ COMMANDS = {
     "schema": ("rulebook.commands.schema", "print the JSON Schema of policies or events"),
     "explain": ("rulebook.commands.explain", "why each rule fired or did not"),
     "diff": ("rulebook.commands.diff", "how two policy versions advise differently"),
-    "simulate": ("rulebook.commands.simulate", "a day-by-day agenda over a period"),
+    "simulate": ("rulebook.commands.simulate", "an agenda of every change over a period"),
     "test": ("rulebook.commands.test", "run a policy's scenarios and invariants"),
+    "guidelines": ("rulebook.commands.guidelines", "list the guideline catalogue"),
+    "describe": ("rulebook.commands.describe", "what a policy does, in plain words"),
     "calendar": ("rulebook.commands.calendar", "write the advice as an iCalendar file of to-dos"),
     "playground": ("rulebook.commands.playground", "edit a policy in the browser, see its advice"),
 }

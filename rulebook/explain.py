@@ -23,6 +23,7 @@ from rulebook.engine.timing import evaluate, from_epoch, words_time
 from .advice import Advice
 from .api import Rulebook
 from .events import Timeline
+from .guidelines import words
 from .policy import Pattern
 from .timeexpr import TimeExpr, parse_time_expr
 from .vocabulary import NOW, TIME
@@ -36,6 +37,7 @@ class Verdict:
 
     section: str
     id: str
+    sources: list[str] = field(default_factory=list)   # "G5 (thank each interviewer ...)"
     matches: list[dict[str, Fact]] = field(default_factory=list)
     outcomes: list[str] = field(default_factory=list)
     near_miss: Optional[str] = None
@@ -240,7 +242,8 @@ def explain(book: Rulebook, timeline: Timeline, at: dt.datetime,
                 continue
             reader = _Reader(entry, section, facts, at, tz, kinds)
             reader.run()
-            verdict = Verdict(section, eid, matches=reader.results, blocked=reader.blocked)
+            verdict = Verdict(section, eid, [words(g, policy) for g in entry.sources],
+                              matches=reader.results, blocked=reader.blocked)
             if not reader.results:
                 verdict.near_miss = reader.best[2] or "no fact fits its first pattern"
             mine = {_key(b) for b in reader.results}
@@ -294,7 +297,7 @@ def _outcomes(section, eid, entry, verdict: Verdict, advice: Advice, at, tz) -> 
 
 def to_data(verdicts: list[Verdict], tz) -> list[dict[str, Any]]:
     """The explanation as plain data (``--format json``), facts described in words."""
-    return [{"section": v.section, "id": v.id, "fired": v.fired,
+    return [{"section": v.section, "id": v.id, "sources": v.sources, "fired": v.fired,
              "matches": [{k: describe(f, tz) for k, f in b.items()} for b in v.matches],
              "blocked": v.blocked, "near_miss": v.near_miss, "outcomes": v.outcomes,
              "engine_disagrees": v.engine_disagrees} for v in verdicts]
@@ -307,6 +310,8 @@ def render(verdicts: list[Verdict], tz) -> str:
         kind = {"rules": "rule", "limits": "limit", "derive": "derivation"}[v.section]
         state = f"matched {len(v.matches)}x" if v.fired else "did not match"
         lines.append(f"{kind} {v.id}: {state}")
+        if v.sources:
+            lines.append("  guidelines: " + "; ".join(v.sources))
         for b in v.matches:
             lines.append("  with " + _names(b, tz))
         if v.fired:

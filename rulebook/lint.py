@@ -1,13 +1,17 @@
 """Lints: a valid policy that probably does not say what its author meant.
 
-Each lint is a warning (``rulebook check`` fails on them only with ``--strict``) and
-is found from the policy alone, without any timeline:
+Each lint is a warning (``rulebook check`` fails on them only with ``--strict``), but
+for a window that can never open, which is an error; all are found from the policy
+alone, without any timeline:
 
 - a rule that can never fire (contradictory tests, or a fact that blocks itself);
-- a window that ends before it starts;
+- a window that ends before it starts (an error: that rule can never recommend anything);
 - a limit that forbids all contact, for good, as soon as there is an interview;
 - two rules that recommend the same action to the same person at once;
-- a guideline cited by a derivation or limit that no rule covers.
+- a guideline cited by a derivation whose fact no rule or limit reads.
+
+A guideline cited by a limit is implemented by that limit, and one cited by a
+derivation is implemented by the rules and limits that read the derived fact.
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ def lint(policy: Policy, doc: Document, complete: bool = True) -> list[Problem]:
     """Warnings for ``policy`` located in ``doc``; global lints need a ``complete`` policy."""
     out: list[Problem] = []
 
-    def warn(path, message, hint="", key=False):
-        out.append(doc.problem(path, message, hint, key=key, severity="warning"))
+    def warn(path, message, hint="", key=False, severity="warning"):
+        out.append(doc.problem(path, message, hint, key=key, severity=severity))
 
     for section in ("derive", "rules", "limits"):
         for eid, entry in policy.active(section).items():
@@ -48,17 +52,31 @@ def lint(policy: Policy, doc: Document, complete: bool = True) -> list[Problem]:
                  "make them exclusive (a 'where' test or an 'absent' pattern), or disable one",
                  key=True)
     if complete:
-        covered = {g for r in rules.values() for g in r.sources}
-        for section in ("derive", "limits"):
-            for eid, entry in policy.active(section).items():
-                for i, gid in enumerate(entry.sources):
-                    if doc.file_of((section, eid, "sources", i)) != doc.file:
-                        continue  # a parent layer's citation: that layer's own check
-                    if gid not in covered:
-                        warn((section, eid, "sources", i),
-                             f"guideline {gid} is cited here but no rule covers it",
-                             "cite it in the rule that implements it, or drop it")
+        _uncovered_citations(policy, doc, warn)
     return out
+
+
+def _uncovered_citations(policy: Policy, doc: Document, warn) -> None:
+    """Citations on derivations nothing reads: no behaviour implements them."""
+    derive = policy.active("derive")
+    reads = lambda e: {t for p in list(e.when.values()) + e.absent for t in p.types}  # noqa: E731
+    needed = {t for s in ("rules", "limits") for e in policy.active(s).values() for t in reads(e)}
+    for _ in range(len(derive) + 1):
+        grown = needed | {t for did, d in derive.items() if (d.fact or did) in needed
+                          for t in reads(d)}
+        if grown == needed:
+            break
+        needed = grown
+    for did, d in derive.items():
+        fact = d.fact or did
+        if fact in needed:
+            continue
+        for i, gid in enumerate(d.sources):
+            if doc.file_of(("derive", did, "sources", i)) != doc.file:
+                continue  # a parent layer's citation: that layer's own check
+            warn(("derive", did, "sources", i), f"guideline {gid} is cited here, but no rule "
+                 f"or limit reads '{fact}', so nothing implements it",
+                 "use the derived fact in a rule or limit, or drop the citation")
 
 
 # -- a rule that can never fire -----------------------------------------------------------
@@ -124,7 +142,8 @@ def _window_order(rid: str, rule: Rule, warn) -> None:
     if w.end is not None and _same_anchor(w.start, w.end) and \
             w.end.exact_seconds < w.start.exact_seconds:
         warn(("rules", rid, "window", "end"), f"the window ends ({w.end.text}) before it "
-             f"starts ({w.start.text}): this rule never recommends anything")
+             f"starts ({w.start.text}): this rule never recommends anything",
+             severity="error")
     elif w.end is not None and _same_anchor(w.due, w.end) and \
             w.due.exact_seconds > w.end.exact_seconds:
         warn(("rules", rid, "window", "due"), f"the window is due ({w.due.text}) after it "

@@ -172,15 +172,17 @@ def _valid_part(data: dict) -> P.Policy | None:
                 raw = entry if isinstance(entry, dict) else {}
                 if section == "derive":
                     bad_types.add(str(raw.get("fact") or eid))
-                elif section == "rules":
-                    bad_actions.add(str(raw.get("action")))
+                elif section == "rules":  # no readable action: it could be any of them
+                    action = raw.get("action")
+                    bad_actions.add(action if isinstance(action, str) else "*")
     for section in _SECTIONS:
         for eid, entry in list(good[section].items()):
             read = {t for p in list(entry.when.values()) + entry.absent for t in p.types}
             names = set()
             if section == "limits" and entry.applies_to != "all":
                 names = set(entry.applies_to) | set(entry.except_)
-            if read & bad_types or names & bad_actions:
+            unknown = names - {r.action for r in good["rules"].values()}
+            if read & bad_types or names & bad_actions or ("*" in bad_actions and unknown):
                 del good[section][eid]
     return P.Policy.model_validate({**head, **good})
 
@@ -286,7 +288,7 @@ def _located_schema_problems(exc: ValidationError, doc: Document) -> list[tuple[
                 if "office_hours" in path:
                     msg = "write a time of day as HH:MM, e.g. 09:00"
                 elif "sources" in path:
-                    msg = "a guideline id looks like G5"
+                    msg = "a guideline id is a letter, then letters, digits, _ or - (G5, MP1)"
             elif kind == "literal_error":
                 msg = msg[0].lower() + msg[1:]
                 allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))

@@ -23,7 +23,7 @@ from .timeexpr import (DURATION_SYNTAX, EXPR_SYNTAX, Offset, TimeExpr, parse_dur
                        parse_time_expr)
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-GuidelineId = Annotated[str, Field(pattern=r"^G[0-9]+$")]
+GuidelineId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=32)]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Expr = Annotated[
     TimeExpr, BeforeValidator(lambda v: v if isinstance(v, TimeExpr) else parse_time_expr(v)),
@@ -167,6 +167,10 @@ class Policy(_Model):
     description: str = ""
     extends: str | None = Field(default=None, description="a shipped policy's name or a path")
     settings: Settings = Field(default_factory=Settings)
+    guidelines: dict[GuidelineId, Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=dict,
+        description="this policy's own guidelines, beside the built-in G1..G24 "
+                    "(`rulebook guidelines`): an id and one sentence each")
     derive: dict[Id, Derivation] = Field(default_factory=dict)
     rules: dict[Id, Rule] = Field(default_factory=dict)
     limits: dict[Id, Limit] = Field(default_factory=dict)

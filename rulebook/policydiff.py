@@ -3,8 +3,9 @@
 A coach changing a policy wants to know what changes for candidates, not which lines
 of YAML changed. Both versions are run over the same timelines (the scenarios beside
 either policy, the shipped examples, any given ones, and timelines generated from a
-fixed seed), once a day over each
-timeline's first weeks; each recommendation is compared by action and person:
+fixed seed) over each timeline's first weeks, at every moment where either version's
+advice can change (an event, a window's start, due time or end, a limit's until; see
+:mod:`rulebook.moments`); each recommendation is compared by action and person:
 
 - ``added`` / ``removed``: only one version recommends it;
 - ``status``: to do now, coming up, or held back by a limit in one and not the other;
@@ -27,6 +28,7 @@ from zoneinfo import ZoneInfo
 from .advice import Advice, Recommendation
 from .api import Rulebook
 from .events import Timeline, timeline_from_document
+from .moments import sweep
 from .source import Document
 
 KINDS = ("added", "removed", "status", "channel", "timing")
@@ -139,26 +141,33 @@ def compare(old: Advice, new: Advice, name: str, at: dt.datetime) -> list[Change
     return out
 
 
-def evaluation_times(timeline: Timeline, days: int = DAYS) -> list[dt.datetime]:
-    """Every day at 09:00 local from the first event's day, for ``days`` days."""
+def period(timeline: Timeline, days: int = DAYS) -> tuple[dt.datetime, dt.datetime] | None:
+    """From the first event to ``days`` days after it (None for an empty timeline)."""
     if not timeline.events:
-        return []
-    tz = timeline.tz
-    first = min(e.at for e in timeline.events).astimezone(tz).date()
-    return [dt.datetime.combine(first + dt.timedelta(days=i), dt.time(9), tzinfo=tz)
-            for i in range(days)]
+        return None
+    first = min(e.at for e in timeline.events).astimezone(timeline.tz)
+    return first, first + dt.timedelta(days=days)
 
 
 def diff(old: Rulebook, new: Rulebook, timelines: Iterable[tuple], days: int = DAYS) -> Report:
-    """Compare on (name, timeline) or (name, timeline, extra moments) items."""
+    """Compare on (name, timeline) or (name, timeline, extra moments) items.
+
+    Both versions are evaluated at every moment where either one's advice can change
+    (:mod:`rulebook.moments`), so a window of a few hours is compared like a long one.
+    """
     report = Report()
     seen: set[tuple] = set()
     for name, timeline, *extra in timelines:
         report.timelines += 1
-        times = sorted(set(evaluation_times(timeline, days)) | set(extra[0] if extra else []))
-        report.evaluations += len(times)
-        for at in times:
-            for c in compare(old.recommend(timeline, at), new.recommend(timeline, at), name, at):
+        span = period(timeline, days)
+        if span is None:
+            continue
+        moments = list(extra[0]) if extra else []
+        start = min([span[0]] + moments)
+        end = max([span[1]] + moments)
+        for at, (a, b) in sweep([old, new], timeline, start, end, moments):
+            report.evaluations += 1
+            for c in compare(a, b, name, at):
                 key = (c.kind, c.timeline, c.action, c.to)
                 if key not in seen:
                     seen.add(key)

@@ -12,11 +12,12 @@ import re
 import string
 from dataclasses import dataclass, field
 
+from .guidelines import builtin as builtin_guidelines, catalogue
 from .policy import Condition, Limit, Pattern, Policy, Rule
 from .problems import Problem, did_you_mean
 from .source import Document
 from .timeexpr import TimeExpr, parse_time_expr
-from .vocabulary import (BOOL, BUILTIN_TYPES, COMMON_FIELDS, FACT_FIELDS, GUIDELINES, INT,
+from .vocabulary import (BOOL, BUILTIN_TYPES, COMMON_FIELDS, FACT_FIELDS, INT,
                          NOW, TEXT, TIME)
 
 MAX_POSITIVE = 16  # durable-rules' limit of positive patterns per rule (with 'now')
@@ -256,13 +257,21 @@ class _Checker:
         pol = self.policy
         # a layer may disable a rule that a limit names: the name stays meaningful
         actions = {r.action for r in pol.rules.values()}
+        known = catalogue(pol)
+        for gid in pol.guidelines:
+            if gid in builtin_guidelines():
+                self.err(("guidelines", gid), f"'{gid}' is a built-in guideline; give yours "
+                         "an id of its own", "e.g. " + pol.policy.upper()[:8] + "1", key=True)
         for section in ("derive", "rules", "limits"):
             for eid, entry in pol.active(section).items():
                 base = (section, eid)
                 for i, gid in enumerate(entry.sources):
-                    if gid not in GUIDELINES:
+                    if gid not in known:
+                        hint = did_you_mean(gid, known)
                         self.err(base + ("sources", i), f"no guideline '{gid}' in the catalogue",
-                                 "G1..G24; see GUIDELINES.md")
+                                 (hint + "; " if hint.startswith("did") else "") +
+                                 "the built-in ones are G1..G24 (`rulebook guidelines`); "
+                                 "declare your own under 'guidelines:'")
                 scope = self.check_entry(section, eid, entry)
                 if section == "derive":
                     self.check_derivation(base, entry, scope)

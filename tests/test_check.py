@@ -29,9 +29,10 @@ def write(tmp_path, text, name="p.yaml"):
 
 
 def run(capsys, *argv):
+    """The exit code, the problems (standard error, as lines) and the summary (stdout)."""
     code = main(["check", *argv])
     out, err = capsys.readouterr()
-    return code, out.splitlines(), err
+    return code, err.splitlines(), out
 
 
 def test_shipped_policies_are_strictly_clean(capsys):
@@ -111,7 +112,7 @@ def test_lints_are_warnings_and_strict_fails_on_them(tmp_path, capsys):
               q: {fact: interview, where: {round: {gt: 3, lt: 2}}}
             absent:
               - {fact: interviewer}
-            window: {start: p + 2d, due: p + 3d, end: p + 1d}
+            window: {start: p + 2d, due: p + 4d, end: p + 3d}
             reason: hi
         """)
     code, out, _ = run(capsys, path)
@@ -119,7 +120,7 @@ def test_lints_are_warnings_and_strict_fails_on_them(tmp_path, capsys):
     assert all(": warning: " in line for line in out)
     assert "never match" in out[0] and ":8:" in out[0]
     assert "always blocks" in out[1] and ":10:" in out[1]
-    assert "ends (p + 1d) before it starts" in out[2] and ":11:" in out[2]
+    assert "is due (p + 4d) after it ends (p + 3d)" in out[2] and ":11:" in out[2]
     code, _, _ = run(capsys, "--strict", path)
     assert code == 1
 
@@ -156,19 +157,87 @@ def test_a_limit_forbidding_all_contact_is_linted(tmp_path):
     assert len(warnings) == 1 and "every contact for good" in warnings[0].message
 
 
-def test_guideline_cited_but_not_covered(tmp_path):
+LIMIT_G20 = """\
+limits:
+  calm:
+    sources: [G20]
+    applies_to: all
+    when:
+      i: {fact: interview}
+    until: i + 3d
+    reason: Calm.
+"""
+
+
+def test_a_limit_implementing_a_guideline_is_not_told_no_rule_covers_it(tmp_path):
+    """Issue 9: check warned "G20 is cited here but no rule covers it" on the limit itself."""
+    path = write(tmp_path, "policy: cite\nrules:\n" + RULE.format(id="a", action="thank")
+                 + LIMIT_G20)
+    assert [p for p in problems_of(path)] == []
+
+
+def test_a_derivation_nothing_reads_has_an_uncovered_citation(tmp_path):
     path = write(tmp_path, "policy: cite\nrules:\n" + RULE.format(id="a", action="thank") + """\
-        limits:
-          calm:
-            sources: [G20, G5]
-            applies_to: all
-            when:
-              i: {fact: interview}
-            until: i + 3d
-            reason: Calm.
-        """.replace("        ", "", 1))
-    warnings = [p for p in problems_of(path) if p.severity == "warning"]
-    assert [w.message for w in warnings] == ["guideline G20 is cited here but no rule covers it"]
+derive:
+  unused:
+    sources: [G24]
+    when: {i: {fact: interview}}
+  used:
+    sources: [G12]
+    when: {i: {fact: interview}}
+limits:
+  calm:
+    sources: [G20]
+    applies_to: all
+    when: {u: {fact: used}}
+    until: u + 3d
+    reason: Calm.
+""")
+    warnings = [p.message for p in problems_of(path)]
+    assert warnings == ["guideline G24 is cited here, but no rule or limit reads 'unused', "
+                        "so nothing implements it"]
+
+
+def test_one_broken_rule_adds_no_knock_on_errors(tmp_path):
+    """Issue 9: an error inside a rule made limits say "no rule recommends X" too."""
+    rule = RULE.format(id="check_in", action="check_in").replace("    action:", "    acton:")
+    path = write(tmp_path, "policy: p\nrules:\n" + rule + LIMIT_G20.replace(
+        "applies_to: all", "applies_to: [check_in]"))
+    messages = [p.message for p in problems_of(path)]
+    assert sorted(messages) == ["missing key 'action'", "unknown key 'acton'"]
+
+
+def test_problems_on_stderr_summary_on_stdout(tmp_path, capsys):
+    path = write(tmp_path, "policy: p\nrules:\n" + RULE.format(id="a", action="a").replace(
+        "[G5]", "[G99]"))
+    code, problems, summary = run(capsys, path)
+    assert code == 2
+    assert len(problems) == 1 and problems[0].startswith(f"{path}:5:")
+    assert summary == "1 error(s), 0 warning(s) in 1 policy file(s)\n"
+
+
+def test_a_window_that_can_never_open_is_an_error(tmp_path, capsys):
+    """Issue 9: it was a warning, and check exited 0."""
+    path = write(tmp_path, "policy: p\nrules:\n" + RULE.format(id="a", action="a").replace(
+        "end: p + 3d", "end: p - 1d"))
+    code, problems, _ = run(capsys, path)
+    assert code == 2
+    assert problems == [f"{path}:9:42: the window ends (p - 1d) before it starts (p): this "
+                        "rule never recommends anything"]
+
+
+def test_a_policy_may_cite_its_own_guidelines(tmp_path):
+    path = write(tmp_path, "policy: p\nguidelines:\n  NOTE1: A handwritten note after a "
+                 "final round.\nrules:\n" + RULE.format(id="a", action="a").replace(
+                     "[G5]", "[G5, NOTE1]"))
+    assert problems_of(path) == []
+    bad = write(tmp_path, "policy: p\nguidelines:\n  NOTE1: A note.\n  G5: Mine.\nrules:\n"
+                + RULE.format(id="a", action="a").replace("[G5]", "[NOTE2]"), "bad.yaml")
+    messages = sorted((p.message, p.hint) for p in problems_of(bad))
+    assert messages == [
+        ("'G5' is a built-in guideline; give yours an id of its own", "e.g. P1"),
+        ("no guideline 'NOTE2' in the catalogue", "did you mean 'NOTE1'?; the built-in ones "
+         "are G1..G24 (`rulebook guidelines`); declare your own under 'guidelines:'")]
 
 
 def test_unknown_guideline_is_an_error(tmp_path):

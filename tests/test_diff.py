@@ -39,7 +39,7 @@ def test_only_the_intended_changes(tmp_path):
     layer = tmp_path / "later.yaml"
     layer.write_text(LAYER)
     old, new = Rulebook.load("standard"), Rulebook.load(str(layer))
-    timelines = [("panel", load_timeline(PANEL))] + generated_timelines(60, seed=1)
+    timelines = [("panel", load_timeline(PANEL))] + generated_timelines(30, seed=1)
     report = diff(old, new, timelines)
     kinds = {(c.kind, c.action) for c in report.changes}
     assert ("timing", "send_thank_you") in kinds
@@ -48,6 +48,8 @@ def test_only_the_intended_changes(tmp_path):
                      ("removed", "send_thank_you")}
     panel = [c for c in report.changes if c.timeline == "panel"]
     assert [(c.kind, c.to, c.old, c.new) for c in panel] == [
+        # Dana is thanked at 18:30 on the interview day: a daily 09:00 sample missed her
+        ("timing", "Dana Lee", "due Tue 03 Mar 10:00", "due Wed 04 Mar 10:00"),
         ("timing", "Priya Natarajan", "due Tue 03 Mar 10:00", "due Wed 04 Mar 10:00"),
         ("timing", "Sam Ortiz", "due Tue 03 Mar 10:00", "due Wed 04 Mar 10:00")]
 
@@ -97,5 +99,39 @@ scenarios:
 """)
     assert main(["diff", "standard", str(layer), "--generated", "0", "--examples", "9"]) == 0
     out = capsys.readouterr().out
-    assert "e.g. later.scenarios.yaml: thanks the next day at Tue 03 Mar 2026 09:00: " \
-           "send_thank_you to Priya Natarajan" in out
+    assert "e.g. later.scenarios.yaml: thanks the next day at Mon 02 Mar 2026 10:00: " \
+           "send_thank_you to Dana Lee" in out
+
+
+SHORT = """\
+policy: short
+extends: standard
+rules:
+  send_thank_you:
+    window: {start: p, due: p + 6h, end: p + 12h}
+"""
+
+
+def test_a_twelve_hour_window_switched_off_is_a_change(tmp_path, capsys):
+    """Issue 9: sampled once a day at 09:00, a 12-hour thank-you window was invisible."""
+    short = tmp_path / "short.yaml"
+    short.write_text(SHORT)
+    off = tmp_path / "off.yaml"
+    off.write_text("policy: off\nextends: short.yaml\nrules:\n  send_thank_you:\n"
+                   "    enabled: false\n")
+    assert main(["diff", str(short), str(off), "--generated", "0", "--exit-code"]) == 1
+    out = capsys.readouterr().out
+    assert "removed: " in out and "send_thank_you" in out
+    assert ("e.g. examples/panel.yaml at Mon 02 Mar 2026 10:00: send_thank_you to Dana Lee: "
+            "to do now, due Mon 02 Mar 16:00 -> nothing") in out
+
+
+def test_a_window_of_minutes_is_compared_too():
+    """Nothing shorter than a day may be invisible: a 30-minute window still counts."""
+    old = Rulebook.load("x.yaml", text=SHORT.replace("p + 6h", "p + 10m").replace(
+        "p + 12h", "p + 30m"))
+    new = Rulebook.load("y.yaml", text=SHORT.replace("policy: short", "policy: other")
+                        .replace("p + 6h", "p + 20m").replace("p + 12h", "p + 30m"))
+    report = diff(old, new, [("panel", load_timeline(PANEL))])
+    assert {(c.kind, c.to) for c in report.changes} == {
+        ("timing", "Dana Lee"), ("timing", "Priya Natarajan"), ("timing", "Sam Ortiz")}

@@ -144,7 +144,12 @@ def test_cli_bad_events(tmp_path, capsys):
 @pytest.mark.parametrize("policy", ["standard", "classic", "modern"])
 def test_explanations_agree_with_the_engine_on_generated_timelines(policy):
     """explain reads the language's definition independently of the compiler."""
-    from rulebook.policydiff import evaluation_times, generated_timelines
+    from rulebook.policydiff import generated_timelines
+
+    def evaluation_times(timeline, days):  # every day at 09:00 local from the first event
+        first = min(e.at for e in timeline.events).astimezone(timeline.tz).date()
+        return [dt.datetime.combine(first + dt.timedelta(days=i), dt.time(9),
+                                    tzinfo=timeline.tz) for i in range(days)]
 
     book = Rulebook.load(policy)
     fired = 0

@@ -91,7 +91,7 @@ def test_a_layer_error_in_an_inherited_entry(tmp_path):
 def test_missing_parent_points_at_extends(tmp_path, capsys):
     layers(tmp_path, a="policy: a\nextends: nothere.yaml\n", b="policy: b\nextends: standrad\n")
     assert main(["check", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")]) == 2
-    out = capsys.readouterr().out.splitlines()
+    out = capsys.readouterr().err.splitlines()  # problems on stderr, the summary on stdout
     assert out[0] == f"{tmp_path}/a.yaml:2:10: cannot load 'nothere.yaml': no such file"
     assert out[1].startswith(f"{tmp_path}/b.yaml:2:10: cannot load 'standrad'")
     assert "did you mean 'standard'?" in out[1]
@@ -152,7 +152,7 @@ def test_a_misspelt_override_names_the_entry_meant(tmp_path, capsys):
             action: brand_new
         """)
     assert main(["check", str(tmp_path / "layer.yaml")]) == 2
-    out = capsys.readouterr().out.splitlines()
+    out = capsys.readouterr().err.splitlines()
     assert out[0] == (f"{tmp_path}/layer.yaml:4:3: 'standard' has no rule 'send_thankyou' to "
                       "change (a new one needs all its keys) (did you mean 'send_thank_you'?)")
     # a new entry with no close parent is incomplete, and says what it lacks

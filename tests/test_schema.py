@@ -14,16 +14,35 @@ from rulebook.source import load_file, load_text
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("kind", ["policy", "events"])
+@pytest.mark.parametrize("kind", ["policy", "events", "scenarios"])
 def test_committed_schema_is_up_to_date(kind):
     committed = (ROOT / "schema" / f"{kind}.schema.json").read_text()
     assert committed == render(kind), f"run: rulebook schema {kind} > schema/{kind}.schema.json"
 
 
 def validator(kind):
+    from referencing import Registry, Resource
+
     schema = json.loads(render(kind))
     jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
+    events = json.loads(render("events"))
+    registry = Registry().with_resource(events["$id"], Resource.from_contents(events))
+    return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "policies" / "scenarios").glob("*.yaml")),
+                         ids=lambda p: p.name)
+def test_shipped_scenarios_validate(path):
+    assert list(validator("scenarios").iter_errors(load_file(path).data)) == []
+
+
+def test_scenario_schema_sees_typos_and_inline_events():
+    text = ("scenarios:\n  - name: x\n    events: {events: [{type: intervew, at: 2026-03-02}]}\n"
+            "    at: '2026-03-03T09:00:00+01:00'\n    expect: [{acton: a}]\n    exactly: maybe\n")
+    found = {tuple(e.path) for e in validator("scenarios").iter_errors(load_text(text, "x").data)}
+    assert ("scenarios", 0, "expect", 0) in found        # unknown key 'acton'
+    assert ("scenarios", 0, "exactly") in found
+    assert ("scenarios", 0, "events") in found           # an unknown event type
 
 
 @pytest.mark.parametrize("path", sorted(policies_dir().glob("*.yaml")), ids=lambda p: p.name)
@@ -69,6 +88,8 @@ def test_condition_shorthand_is_accepted():
 def test_cli(capsys):
     assert main(["schema", "events"]) == 0
     assert json.loads(capsys.readouterr().out)["title"] == "rulebook events document"
+    assert main(["schema", "scenarios"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "rulebook scenario file"
     with pytest.raises(SystemExit) as exc:
         main(["schema", "rules"])
     assert exc.value.code == 2

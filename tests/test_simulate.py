@@ -1,4 +1,4 @@
-"""`rulebook simulate`: the day-by-day agenda, following the advice, and error paths."""
+"""`rulebook simulate`: the agenda at every change moment, following the advice, errors."""
 
 import datetime as dt
 from pathlib import Path
@@ -26,17 +26,63 @@ def kinds(agenda, action):
             if i.rec.action == action]
 
 
-def test_one_entry_per_day_at_the_same_local_time(book):
+def test_steps_are_the_moments_where_something_changed(book):
     agenda, _ = simulate(book, load_timeline(PANEL), START, END)
-    assert len(agenda) == 24
-    assert {d.at.strftime("%H:%M") for d in agenda} == {"09:00"}
+    assert [d.at for d in agenda] == sorted({d.at for d in agenda})
+    assert all(d.items for d in agenda)
+    # the interview (10:00), Dana's thank-you (18:30), not a fixed time of day
+    times = {d.at.strftime("%m-%d %H:%M") for d in agenda}
+    assert {"03-02 10:00", "03-02 18:30"} <= times
+
+
+SHORT = """\
+policy: short
+extends: standard
+rules:
+  send_thank_you:
+    window: {start: p, due: p + 6h, end: p + 12h}
+"""
+
+
+def test_a_twelve_hour_thank_you_shows_and_is_done(tmp_path):
+    """Issue 9: evaluated once a day at 09:00, a 12-hour window was never seen."""
+    short = tmp_path / "short.yaml"
+    short.write_text(SHORT)
+    book = Rulebook.load(str(short))
+    timeline = load_timeline(PANEL)
+    agenda, _ = simulate(book, timeline, START, END)
+    assert ("2026-03-02", "new") in kinds(agenda, "send_thank_you")
+    assert ("2026-03-02", "due") in kinds(agenda, "send_thank_you")
+    agenda, final = simulate(book, timeline, START, END, follow=True)
+    done = [(d.at.isoformat(), i.rec.to) for d in agenda for i in d.items
+            if i.kind == "done" and i.rec.action == "send_thank_you"]
+    assert done == [("2026-03-02T16:00:00+01:00", "Dana Lee"),
+                    ("2026-03-02T16:00:00+01:00", "Priya Natarajan"),
+                    ("2026-03-02T16:00:00+01:00", "Sam Ortiz")]
+    assert "gone" not in {kind for _, kind in kinds(agenda, "send_thank_you")}
+
+
+REJECTED = {"timezone": "Europe/Berlin", "events": [
+    {"type": "interview", "at": "2026-03-02T10:00:00+01:00",
+     "interviewers": [{"name": "Dana Lee", "email": "d@x.example"}]},
+    {"type": "thank_you_sent", "at": "2026-03-02T15:00:00+01:00", "to": "Dana Lee",
+     "channel": "email"},
+    {"type": "reply", "at": "2026-03-06T10:00:00+01:00", "kind": "rejection",
+     "from": "Dana Lee"}]}
+
+
+def test_a_gracious_reply_is_done_not_new_then_gone(book):
+    """Issue 9: the reply was "new" on Friday and "gone" on Saturday, never "done"."""
+    from rulebook.api import as_timeline
+    agenda, _ = simulate(book, as_timeline(REJECTED), START, END, follow=True)
+    assert kinds(agenda, "gracious_reply") == [("2026-03-06", "new"), ("2026-03-07", "done")]
 
 
 def test_without_following_nothing_changes_and_thank_yous_fall_due(book):
     timeline = load_timeline(PANEL)
     agenda, final = simulate(book, timeline, START, END)
     assert final == timeline
-    assert ("2026-03-03", "new") in kinds(agenda, "send_thank_you")
+    assert ("2026-03-02", "new") in kinds(agenda, "send_thank_you")
     assert ("2026-03-03", "due") in kinds(agenda, "send_thank_you")
     assert not any(i.kind == "done" for d in agenda for i in d.items)
 
@@ -69,7 +115,8 @@ def test_cli(capsys):
                  "2026-03-04T09:00:00+01:00", "--follow-advice"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Mon 02 Mar 2026"
-    assert any("done 10:00, recorded as thank_you_sent" in line for line in out)
+    assert "  10:00 done     send_thank_you to Sam Ortiz by email: done, recorded as " \
+           "thank_you_sent  [send_thank_you]" in out
 
 
 @pytest.mark.parametrize("argv,message", [

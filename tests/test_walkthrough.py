@@ -2,7 +2,9 @@
 
 A coach layers a policy on the standard one to thank by handwritten note within 48
 hours, makes three typos, checks, fixes, formats, compares with the standard policy and
-explains a timeline.
+explains a timeline; then cites a guideline of their own, writes a scenario with a
+deadline and "nothing else" (a typo in it is caught, and `exactly` shows what was
+forgotten), and describes what the layer changes in plain words.
 """
 
 from pathlib import Path
@@ -28,6 +30,29 @@ rules:
 """
 TYPOS = {"handwriten_note": "handwritten_note", "fallbak": "fallback", "48hr": "48h"}
 
+OWN_GUIDELINE = """
+guidelines:
+  MP1: A note by hand after every interview; clients say it is what they remember.
+"""
+SCENARIO = """\
+scenarios:
+  - name: a note for each interviewer within two days, and nothing else to do yet
+    events:
+      timezone: Europe/Berlin
+      events:
+        - type: interview
+          at: 2026-03-02T10:00:00+01:00
+          interviewers: [{name: Dana Lee}, {name: Sam Ortiz}]
+        - {type: next_steps, at: 2026-03-02T11:00:00+01:00, decision_by: 2026-03-20}
+    at: 2026-03-03T11:00:00+01:00
+    expect:
+      - {action: send_thank_you, to: Dana Lee, channel: handwritten_note,
+         due_by: 2026-03-04T10:00:00+01:00}
+      - {action: send_thank_you, to: Sam Ortiz, channel: handwriten_note,
+         due_by: 2026-03-04T10:00:00+01:00}
+    exactly: [expect]
+"""
+
 
 def cli(capsys, *argv):
     code = main(list(argv))
@@ -46,7 +71,7 @@ def test_walkthrough(policy, capsys):
     # 1. check reports all three typos at once, each located, each with a hint
     code, out, err = cli(capsys, "check", str(policy))
     assert code == 2
-    assert out.splitlines() == [
+    assert err.splitlines() == [
         f"{policy}:8:24: 'default': 'handwriten_note' is not one of the allowed values "
         "(did you mean 'handwritten_note'? allowed: email, phone, handwritten_note, letter, "
         "linkedin, in_person)",
@@ -55,7 +80,7 @@ def test_walkthrough(policy, capsys):
         "offsets in m, h, d, w or bd (business days), e.g. iv + 24h, n.decision_by + 1bd, "
         "now - 14d)",
     ]
-    assert "3 error(s)" in err
+    assert out == "3 error(s), 0 warning(s) in 1 policy file(s)\n"
 
     # 2. fixed, the policy is clean, strictly
     text = WITH_TYPOS
@@ -89,8 +114,8 @@ def test_walkthrough(policy, capsys):
     assert kinds == {"channel", "timing"}
     assert all(line.endswith(tuple(f"send_thank_you {n}" for n in range(1, 1000)))
                for line in summary)
-    assert ("  e.g. examples/panel.yaml at Tue 03 Mar 2026 09:00: send_thank_you to Priya "
-            "Natarajan: due Tue 03 Mar 10:00 -> due Wed 04 Mar 10:00") in out
+    assert ("  e.g. examples/panel.yaml at Mon 02 Mar 2026 10:00: send_thank_you to Dana Lee: "
+            "due Tue 03 Mar 10:00 -> due Wed 04 Mar 10:00") in out
 
     # 5. explain a timeline: who gets a note, who does not, and why
     code, out, _ = cli(capsys, "explain", PANEL, "--policy", str(policy),
@@ -103,3 +128,45 @@ def test_walkthrough(policy, capsys):
             "(Mon 2 Mar 2026, 18:30)") in lines
     assert ("  -> do now: send_thank_you to Priya Natarajan by handwritten_note, due Wed 4 Mar "
             "2026, 10:00") in lines
+
+    # 6. a guideline of the coach's own, cited like the built-in ones
+    text = policy.read_text().replace("\nrules:", OWN_GUIDELINE + "\nrules:").replace(
+        "  send_thank_you:\n", "  send_thank_you:\n    sources: [G5, G6, G7, G8, G9, G21, MP1]\n")
+    policy.write_text(text)
+    assert cli(capsys, "check", "--strict", str(policy)) == (0, "", "")
+    code, out, _ = cli(capsys, "guidelines", "--policy", str(policy))
+    assert out.splitlines()[-1] == ("MP1  (my_practice) A note by hand after every interview; "
+                                    "clients say it is what they remember.")
+
+    # 7. a scenario with a deadline and "nothing else": the typo is caught first...
+    scenarios = policy.with_name("my_practice.scenarios.yaml")
+    scenarios.write_text(SCENARIO)
+    code, out, err = cli(capsys, "test", str(policy), "--examples", "0")
+    assert code == 2 and out == ""
+    assert err == (f"{scenarios}:14:58: policy 'my_practice' never recommends the channel "
+                   "'handwriten_note' (did you mean 'handwritten_note'?)\n")
+    # ...then `exactly` shows what the scenario forgot: keep the search going
+    scenarios.write_text(SCENARIO.replace("handwriten_note", "handwritten_note"))
+    code, out, _ = cli(capsys, "test", str(policy), "--examples", "0")
+    assert code == 1
+    assert out.splitlines()[2] == ("      but also do now: continue_search rule=continue_search "
+                                   "due=2026-03-09T10:00:00+01:00")
+    scenarios.write_text(SCENARIO.replace("handwriten_note", "handwritten_note").replace(
+        "    exactly:", "      - {action: continue_search}\n    exactly:"))
+    code, out, _ = cli(capsys, "test", str(policy), "--examples", "0")
+    assert code == 0, out
+    assert out.splitlines()[0] == ("ok    scenario: a note for each interviewer within two days, "
+                                   "and nothing else to do yet")
+    assert "guidelines exercised: G3, G4, G5" in out and out.count("MP1") == 1
+    assert out.endswith("passed: 1 scenarios, 0 invariants\n")
+
+    # 8. the layer in plain words: only what it changes
+    code, out, _ = cli(capsys, "describe", "standard", "--diff", str(policy))
+    assert code == 0
+    assert out.splitlines()[:9] == [
+        "# What my_practice changes in standard", "",
+        "## What it recommends", "",
+        "### send_thank_you: changed", "",
+        "- **Due by:** 48 hours after the interview",
+        "  (was: 24 hours after the interview)",
+        "- **Channel:** the employer's stated channel first, else handwritten note else email"]

@@ -1,7 +1,9 @@
 """Validate and lint policies: every problem of every file at once, FILE:LINE:COL.
 
-Exit 0 when clean (warnings are printed but pass), 1 with warnings under --strict,
-2 when any file has an error.
+Problems go to standard error, one `FILE:LINE:COL: message (hint)` line each, like
+every other command's; the one-line summary goes to standard output. Exit 0 when clean
+(warnings are printed but pass), 1 with warnings under --strict, 2 when any file has an
+error.
 """
 
 from __future__ import annotations
@@ -37,14 +39,14 @@ def run(args: argparse.Namespace) -> int:
     errors = warnings = 0
     for ref in args.policies:
         for problem in problems_of(ref):
-            print(problem)
+            print(problem, file=sys.stderr)
             if problem.severity == "warning":
                 warnings += 1
             else:
                 errors += 1
     if errors or warnings:
         print(f"{errors} error(s), {warnings} warning(s) in {len(args.policies)} "
-              "policy file(s)", file=sys.stderr)
+              "policy file(s)")
     if errors:
         return 2
     return 1 if warnings and args.strict else 0

@@ -1,9 +1,11 @@
 """What changes in the recommendations between two policy versions.
 
 Both versions advise on the same timelines (the scenarios beside either policy, the
-shipped examples, any --events given, and --generated timelines from a fixed seed), daily over each timeline's first weeks;
-prints a count per kind of change (added, removed, status, channel, timing) and a few
-concrete timelines for each. --exit-code: exit 1 when anything changes.
+shipped examples, any --events given, and --generated timelines from a fixed seed) over
+each timeline's first five weeks, at every moment where either version's advice can
+change (events, window starts, dues and ends, limits' untils); prints a count per kind
+of change (added, removed, status, channel, timing) and a few concrete timelines for
+each. --exit-code: exit 1 when anything changes.
 """
 
 from __future__ import annotations

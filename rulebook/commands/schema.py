@@ -1,4 +1,4 @@
-"""Print the JSON Schema of policy files (or of events documents) for editors.
+"""Print the JSON Schema of policy files (or of events documents, or scenario files).
 
 The schema is generated from the same pydantic models that validate files, adjusted
 for what a file may say before it is merged: a layer (a policy that ``extends``
@@ -94,7 +94,19 @@ def events_schema() -> dict[str, Any]:
             **schema, "title": "rulebook events document"}
 
 
-SCHEMAS = {"policy": policy_schema, "events": events_schema}
+def scenarios_schema() -> dict[str, Any]:
+    """Scenario files (``NAME.scenarios.yaml``): inline events follow the events schema."""
+    from ..testing.scenarios import ScenarioFile
+
+    schema = ScenarioFile.model_json_schema(by_alias=True)
+    events = schema["$defs"]["Scenario"]["properties"]["events"]
+    events["anyOf"] = [{"type": "string", "description": "a path relative to this file"},
+                       {"$ref": "events.schema.json"}]
+    return {"$schema": DRAFT, "$id": "https://rulebook.example/schema/scenarios.schema.json",
+            **schema, "title": "rulebook scenario file"}
+
+
+SCHEMAS = {"policy": policy_schema, "events": events_schema, "scenarios": scenarios_schema}
 
 
 def render(kind: str) -> str:
@@ -104,7 +116,7 @@ def render(kind: str) -> str:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", nargs="?", choices=sorted(SCHEMAS), default="policy",
-                   help="policy files (default) or events documents")
+                   help="policy files (default), events documents or scenario files")
 
 
 def run(args: argparse.Namespace) -> int:

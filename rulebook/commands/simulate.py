@@ -1,8 +1,10 @@
-"""A day-by-day agenda of what the policy would say from --from to --to.
+"""An agenda of every change in what the policy says from --from to --to.
 
-With --follow-advice the candidate does each recommended action on its due date, and
-later days see it (a call is assumed to reach the person unless --call-outcome says
-otherwise).
+The policy is evaluated at each moment its advice can change (events, window starts,
+dues and ends, limits' untils), so even a window of a few hours shows. With
+--follow-advice the candidate does each recommended action at its due time (shown as
+"done"), and what follows sees it (a call is assumed to reach the person unless
+--call-outcome says otherwise).
 
 --format svg|html draws the advice over the period instead (one row per recommendation,
 ``rulebook.picture``); --compare OTHER_POLICY draws a second policy's bars in the same
@@ -22,11 +24,13 @@ from .common import moment_arg, read_events
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("events", help="events document (YAML or JSON), or - for standard input")
-    p.add_argument("--from", dest="start", required=True, help="first day, ISO 8601 with offset")
-    p.add_argument("--to", dest="end", required=True, help="last day, ISO 8601 with offset")
+    p.add_argument("--from", dest="start", required=True,
+                   help="start of the period, ISO 8601 with offset")
+    p.add_argument("--to", dest="end", required=True,
+                   help="end of the period, ISO 8601 with offset")
     p.add_argument("--policy", default="standard", help="a shipped policy's name or a path")
     p.add_argument("--follow-advice", action="store_true",
-                   help="assume the candidate does what is recommended on its due date")
+                   help="assume the candidate does what is recommended at its due time")
     p.add_argument("--call-outcome", choices=("reached", "voicemail", "no_answer"),
                    default="reached", help="how an advised call ends (with --follow-advice)")
     p.add_argument("--format", choices=("text", "svg", "html"), default="text",

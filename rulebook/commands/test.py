@@ -1,10 +1,12 @@
 """Test a policy: run its scenarios, then its invariants on generated timelines.
 
 Scenarios come from POLICY's scenario file (NAME.scenarios.yaml beside it, the
-shipped policies' scenarios/NAME.yaml, or --scenarios). Each failure prints as expected vs actual; each invariant's counterexample
-is shrunk and printed as an events document to rerun with `rulebook recommend`. Exit 0
-when everything passes, 1 when a test fails (or coverage is under --min-coverage), 2
-when the input is invalid.
+shipped policies' scenarios/NAME.yaml, or --scenarios); when there is none, the run
+says so first. A scenario file's `policy:` names the policy it is for (a shipped name or
+a path relative to the file): testing another policy with it is an error. Each failure
+prints as expected vs actual; each invariant's counterexample is shrunk and printed as
+an events document to rerun with `rulebook recommend`. Exit 0 when everything passes,
+1 when a test fails (or coverage is under --min-coverage), 2 when the input is invalid.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import sys
 from pathlib import Path
 
 from ..api import Rulebook
-from ..load import policy_path
+from ..load import policy_path, shipped_path
 from ..problems import InvalidInput, Problem
 from ..testing.check import check_policy
 from ..testing.coverage import Coverage
 from ..testing.invariants import INVARIANTS
-from ..testing.scenarios import (load_scenarios, run_scenario, scenario_path,
-                                 shipped_scenarios)
+from ..testing.scenarios import (ScenarioFile, load_scenarios, policy_of, run_scenario,
+                                 scenario_path, shipped_scenarios)
+from ..source import load_file
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -37,6 +40,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="fail when entries or guidelines covered are under PERCENT")
 
 
+def _same_policy(path: Path, ref: str) -> None:
+    """A scenario file's ``policy:`` must name the policy under test, if it names one."""
+    doc = load_file(path)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if not isinstance(data.get("policy"), str):
+        return
+    meant = policy_of(path, ScenarioFile.model_construct(policy=data["policy"]))
+    if policy_path(meant).resolve() != policy_path(ref).resolve():
+        raise InvalidInput([doc.problem(("policy",), f"these scenarios are for "
+                                        f"'{data['policy']}', not for '{ref}'",
+                                        "test that policy, or change 'policy:'")])
+
+
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     book = Rulebook.load(args.policy)
@@ -44,11 +60,15 @@ def run(args: argparse.Namespace) -> int:
         path = Path(args.scenarios)
     else:
         path = scenario_path(policy_path(args.policy))
-        if not path.is_file():
+        if not path.is_file() and shipped_path(args.policy) is not None:
             path = shipped_scenarios(policy_path(args.policy))
     scenarios = []
     if args.scenarios or path.is_file():
-        _, scenarios = load_scenarios(path)
+        _same_policy(path, args.policy)
+        _, scenarios = load_scenarios(path, book.loaded.policy)
+    else:
+        out.write(f"no scenarios: {path} does not exist (write one, or give --scenarios); "
+                  "running the invariants only\n")
     if not 0 <= args.min_coverage <= 100:
         raise InvalidInput([Problem("--min-coverage", 0, 0, "a percentage from 0 to 100")])
     coverage = Coverage(book.loaded.policy)

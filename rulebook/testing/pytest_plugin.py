@@ -3,7 +3,9 @@
 Installed with rulebook (entry point ``pytest11``), so a project that keeps
 ``my_policy.scenarios.yaml`` beside ``my_policy.yaml`` gets its scenarios run by plain
 ``pytest``. The policy is the file's ``policy:`` key (a shipped name, or a path relative
-to the scenario file), else the policy file beside it.
+to the scenario file), else the policy file beside it: the same rule as ``rulebook test``
+(:func:`rulebook.testing.scenarios.policy_of`). An invalid policy or scenario file fails
+its collection with the located ``FILE:LINE:COL`` problems, not a traceback.
 """
 
 from __future__ import annotations
@@ -25,22 +27,31 @@ class ScenarioFailed(Exception):
     pass
 
 
+class InvalidScenarioFile(Exception):
+    pass
+
+
 class ScenarioFile(pytest.File):
     def collect(self):
         from rulebook.api import Rulebook
-        from rulebook.load import shipped_path
+        from rulebook.problems import InvalidInput
 
-        from .scenarios import load_scenarios
+        from .scenarios import load_scenarios, policy_of
 
-        parsed, scenarios = load_scenarios(self.path)
-        ref = parsed.policy
-        if ref is None:
-            ref = str(self.path.with_name(self.path.name[:-len(SUFFIX)] + ".yaml"))
-        elif shipped_path(ref) is None:
-            ref = str(self.path.parent / ref)
-        book = Rulebook.load(ref)
+        try:
+            parsed, _ = load_scenarios(self.path)
+            book = Rulebook.load(policy_of(self.path, parsed))
+            _, scenarios = load_scenarios(self.path, book.loaded.policy)
+        except InvalidInput as exc:
+            raise InvalidScenarioFile("\n".join(str(p) for p in exc.problems)) from None
         for sc in scenarios:
             yield ScenarioItem.from_parent(self, name=sc.scenario.name, book=book, loaded=sc)
+
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, InvalidScenarioFile):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
 
 
 class ScenarioItem(pytest.Item):

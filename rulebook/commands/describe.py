@@ -1,0 +1,30 @@
+"""What a policy does, in a coach's plain words (Markdown, ready for a client handbook).
+
+Per rule: when the advice starts, by when it is due, the latest moment, to whom, by
+which channel, what can hold it back and the guidelines behind it; per limit: what it
+stops and for how long. Generated from the policy with its layers merged. With --diff
+NEW: only what NEW changes relative to POLICY (added, removed, switched off, and each
+line that reads differently, with what it said before).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..describe import describe, describe_diff
+from ..load import load_policy
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("policy", metavar="POLICY", help="a shipped policy's name or a path")
+    p.add_argument("--diff", metavar="NEW", help="describe only what NEW changes in POLICY")
+
+
+def run(args: argparse.Namespace) -> int:
+    old = load_policy(args.policy)
+    if args.diff:
+        sys.stdout.write(describe_diff(old, load_policy(args.diff)))
+    else:
+        sys.stdout.write(describe(old))
+    return 0
