@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_AT := 2026-03-03T09:00:00+01:00
 
-.PHONY: install demo test test-browser bench bench-full clean
+.PHONY: install browser demo test test-browser bench bench-full clean
 
 install: $(VENV)/.installed
 
@@ -16,10 +16,20 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(BIN)/rulebook recommend examples/panel.yaml --policy standard --at $(DEMO_AT)
 
-test: install
+# The playground's tests drive Debian's Chromium through chromedriver: installed here when
+# missing (as root, or with sudo), so that `make test` needs nothing done by hand.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	    SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	        chromium chromium-driver >/dev/null; \
+	fi
+
+test: install browser
 	$(BIN)/python -m pytest
 
-test-browser: install  ## the playground in headless Chromium only (also part of make test)
+test-browser: install browser  ## the playground in headless Chromium only (also part of make test)
 	$(BIN)/python -m pytest tests/test_playground_browser.py tests/test_playground_api.py
 
 bench: install  ## the quick benchmark (under two minutes), printed
