@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictInt, TypeAdapter,
                       ValidationError, field_validator)
 
+from . import bounds
 from .bounds import MAX_EVENTS, MAX_INTERVIEWERS, YEARS  # a time outside YEARS is a typo
 from .problems import InvalidInput, Problem, did_you_mean
 from .source import Document, load_file, load_text
@@ -217,6 +218,9 @@ def timeline_from_document(doc: Document) -> Timeline:
 
 def _check_size(data: dict, doc: Document) -> None:
     """The documented limits on a timeline's size (README "Limits")."""
+    found = bounds.data_problem(data)  # a file was checked while read; an API dict was not
+    if found is not None:
+        raise InvalidInput([doc.problem(found[0], found[1])])
     events = data.get("events")
     if not isinstance(events, list):
         return

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import policy as P
-from .bounds import MAX_ENTRIES
+from .bounds import MAX_ENTRIES, data_problem
 from .layering import parent_path, resolve
 from .problems import InvalidInput, Problem, did_you_mean
 from .source import Document, load_file, load_text
@@ -149,6 +149,9 @@ def _check_entry_count(doc: Document) -> None:
     """At most ``MAX_ENTRIES`` derivations, rules and limits, layers merged."""
     if not isinstance(doc.data, dict):
         return
+    found = data_problem(doc.data)  # files are checked as they are read; documents built
+    if found is not None:           # from data (the API, the playground) are checked here
+        raise InvalidInput([doc.problem(found[0], found[1])])
     total = 0
     for section in _SECTIONS:
         entries = doc.data.get(section)
