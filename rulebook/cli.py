@@ -19,6 +19,7 @@ import traceback
 from typing import Sequence
 
 from .problems import InvalidInput
+from .terminal import visible
 
 # name -> (module, one-line help); a module that is not there yet is simply not offered
 COMMANDS = {
@@ -78,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # anything unexpected: say what on one line, no traceback
         if os.environ.get("RULEBOOK_DEBUG"):  # RULEBOOK_DEBUG=1: the traceback too
             traceback.print_exc()
-        what = " ".join(str(exc).split())[:300]
+        what = " ".join(visible(exc).split())[:300]
         print(f"rulebook: internal error: {type(exc).__name__}: {what}", file=sys.stderr)
         return EXIT_FAILED
 

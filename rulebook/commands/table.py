@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from ..advice import Advice, HeldBack, Recommendation
+from ..terminal import visible
 
 WIDTH = 88
 
@@ -40,4 +41,4 @@ def render_table(advice: Advice) -> str:
         if items:
             out.pop()
         out.append("")
-    return "\n".join(out)
+    return "\n".join(visible(line) for line in out)
