@@ -32,7 +32,7 @@ MAX_NEGATIONS = 64             # 'absent' patterns of one entry, counting 'in' v
 MAX_IN_VALUES = 64             # values of one 'in' list
 MAX_ENGINE_RULES = 2_000       # engine rules a policy compiles to ('in' multiplies them)
 MAX_DERIVATION_DEPTH = 64      # derived facts reading derived facts, this deep
-MAX_JOIN = 1_000_000           # combinations of facts one entry may try on one timeline
+MAX_JOIN = 200_000             # combinations of facts one entry may try on one timeline
 
 LIMITS = {  # name -> (value, what it bounds): the README's table is written from this
     "file size": (MAX_FILE_BYTES, "bytes in a policy, events file, layer or standard input"),

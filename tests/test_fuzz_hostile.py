@@ -95,6 +95,18 @@ def _made_here(tmp: Path) -> list[tuple[str, list[str], str | None]]:
         {"type": "interview", "at": "2026-03-02T10:00:00Z", "interviewers": [{"name": "A"}]}] + [
         {"type": "call", "at": f"2026-03-{3 + i // 100:02d}T09:{i % 60:02d}:{i // 60 % 60:02d}Z",
          "outcome": "no_answer"} for i in range(2000)]}))
+    cubic = tmp / "cubic.yaml"  # three follow-ups in a row: 300 of them are 27 million
+    cubic.write_text("policy: cubic\nrules:\n  r:\n    action: act\n    sources: [G1]\n"
+                     "    when:\n      a: {fact: follow_up_sent}\n"
+                     "      b: {fact: follow_up_sent, after: a}\n"
+                     "      c: {fact: follow_up_sent, after: b}\n"
+                     "    window: {start: c, due: c + 1d}\n    reason: x\n")
+    followups = tmp / "followups.json"
+    followups.write_text(json.dumps({"events": [
+        {"type": "follow_up_sent", "at": f"2026-03-{3 + i // 24:02d}T{i % 24:02d}:{i % 60:02d}:00Z",
+         "channel": "email"} for i in range(300)]}))
+    cases.append(("recommend join beyond the limit", ["recommend", str(followups), "--policy",
+                                                      str(cubic), "--at", "2026-04-01T00:00:00Z"], None))
     (tmp / "extends-fifo.yaml").write_text("policy: hostile\nextends: fifo.yaml\n")
     (tmp / "extends-zero-link.yaml").write_text("policy: hostile\nextends: zero.yaml\n")
     for name in ("fifo.yaml", "zero.yaml", "dir.yaml", "big.yaml", "extends-fifo.yaml",
