@@ -33,7 +33,7 @@ MEMORY = 3 * 2**30         # the child's address-space limit: a blow-up fails, n
 LOCATED = re.compile(r"^.+:\d+:\d+: \S")
 
 CHILD = textwrap.dedent("""
-    import contextlib, io, json, signal, sys, time
+    import contextlib, io, json, os, signal, sys, time
     from rulebook.cli import main
 
     class Timeout(Exception):
@@ -43,6 +43,15 @@ CHILD = textwrap.dedent("""
         raise Timeout()
 
     signal.signal(signal.SIGALRM, alarm)
+    if os.environ.get("RULEBOOK_TEST_DROP") and os.geteuid() == 0:
+        # root reads every file: import what the cases need, then become nobody
+        from rulebook.cli import build_parser
+        import rulebook.engine.runtime, rulebook.engine.outcome, rulebook.commands.table
+        build_parser()
+        with contextlib.redirect_stdout(io.StringIO()):
+            main(["recommend", sys.argv[3], "--at", "2026-03-03T09:00:00+01:00"])
+        os.setgid(65534)
+        os.setuid(65534)
     cases = json.load(open(sys.argv[1]))
     results = {}
     for name, argv, stdin in cases:
@@ -62,7 +71,7 @@ CHILD = textwrap.dedent("""
         results[name] = {"code": code, "stderr": err.getvalue()[:20000],
                          "wall": round(time.monotonic() - start, 3),
                          "seconds": round(time.process_time() - cpu, 3)}
-    json.dump(results, open(sys.argv[2], "w"))
+    json.dump(results, open(sys.argv[2], "w") if sys.argv[2] != "-" else sys.__stdout__)
 """ % CASE_SECONDS)
 
 
@@ -140,6 +149,57 @@ def _cases(tmp: Path) -> list[tuple[str, list[str], str | None]]:
     return cases + _made_here(tmp)
 
 
+def _permission_cases(base: Path) -> list[tuple[str, list[str], str | None]]:
+    """Files and directories the user may not read."""
+    locked_dir = base / "locked"
+    locked_dir.mkdir()
+    (locked_dir / "policy.yaml").write_text("policy: locked\n")
+    locked = base / "locked.yaml"
+    locked.write_text("policy: locked\n")
+    (base / "extends-locked.yaml").write_text("policy: hostile\nextends: locked.yaml\n")
+    (base / "events-locked.yaml").write_text("events: []\n")
+    for path in (locked, base / "events-locked.yaml"):
+        path.chmod(0)
+    locked_dir.chmod(0)
+    cases = []
+    for path in (locked_dir / "policy.yaml", locked, base / "extends-locked.yaml", locked_dir):
+        cases += [(f"unreadable: {n}", argv, stdin) for n, argv, stdin in _policy_cases(path)]
+    cases.append(("unreadable: recommend events", ["recommend", str(base / "events-locked.yaml"),
+                                                    "--at", AT], None))
+    return cases
+
+
+def test_unreadable_files_and_directories_are_refused_located(tmp_path):
+    """Run as an ordinary user (root reads everything: then the child drops to nobody)."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="rulebook-locked-"))
+    try:
+        base.chmod(0o755)
+        cases = _permission_cases(base)
+        (base / "cases.json").write_text(json.dumps(cases))
+        (base / "cases.json").chmod(0o644)
+
+        env = dict(os.environ, PYTHONHASHSEED="0", RULEBOOK_TEST_DROP="1")
+        done = subprocess.run([sys.executable, "-c", CHILD, str(base / "cases.json"), "-",
+                               str(PANEL)], cwd=base, env=env, timeout=120,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+        results = json.loads(done.stdout)
+        bad = []
+        for name, _, _ in cases:
+            try:
+                check_outcome(name, results[name])
+            except AssertionError as exc:
+                bad.append(str(exc)[:300])
+        assert not bad, "\n".join(bad)
+        assert "permission denied" in results["unreadable: check policy.yaml"]["stderr"]
+    finally:
+        subprocess.run(["chmod", "-R", "u+rwx", str(base)], check=False)
+        import shutil
+        shutil.rmtree(base, ignore_errors=True)
+
+
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
@@ -209,3 +269,30 @@ def test_corpus_is_what_make_corpus_writes(tmp_path):
     module.main()
     for made in tmp_path.iterdir():
         assert made.read_bytes() == (CORPUS / made.name).read_bytes(), made.name
+
+
+def test_engine_errors_are_one_line(monkeypatch, capsys, tmp_path):
+    """durable-rules' own refusals (here error 112: its handle table is full) are one
+    line, exit 1; RULEBOOK_DEBUG=1 adds the traceback."""
+    import uuid
+
+    import durable_rules_engine
+
+    from rulebook.cli import main
+    from rulebook.engine import session
+
+    def full(name, definition):
+        raise durable_rules_engine.error("Could not create ruleset, error code: 112\n  (handles)")
+
+    monkeypatch.setattr(session._dre, "create_ruleset", full)
+    monkeypatch.delenv("RULEBOOK_DEBUG", raising=False)
+    policy = tmp_path / "p.yaml"  # a policy no cache has seen
+    policy.write_text(f"policy: p{uuid.uuid4().hex[:8]}\nextends: standard\n")
+    args = ["recommend", str(PANEL), "--policy", str(policy), "--at", AT]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "error code: 112 (handles)" in err
+    assert "Traceback" not in err
+    monkeypatch.setenv("RULEBOOK_DEBUG", "1")
+    assert main(args) == 1
+    assert "Traceback" in capsys.readouterr().err
