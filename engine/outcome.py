@@ -29,7 +29,7 @@ from rulebook.vocabulary import FACT_FIELDS, TIME
 
 from .facts import Fact, person_key
 from .runtime import Match
-from .timing import OfficeClock, evaluate, from_epoch, words_time
+from .timing import OfficeClock, WorkCalendar, evaluate, from_epoch, words_time
 
 _FAR = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 
@@ -40,13 +40,14 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
     at = at.astimezone(tz)
     policy = program.policy
     matches = list(matches)
-    clock = OfficeClock(policy.settings.office_hours, tz)
+    calendar = WorkCalendar.of(policy.settings)
+    clock = OfficeClock(policy.settings.office_hours, tz, calendar)
     stated = _stated_channels(timeline, at)
     blockers = []
     for m in matches:
         if m.section == "limits":
             lim = policy.limits[m.id]
-            until = evaluate(lim.until, m.bindings, at, tz) if lim.until else None
+            until = evaluate(lim.until, m.bindings, at, tz, calendar) if lim.until else None
             if until is None or until > at:
                 blockers.append((m, lim, until))
 
@@ -99,13 +100,13 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
 
 
 def _window(rule: Rule, b: dict[str, Fact], at, tz, clock: OfficeClock):
-    end = evaluate(rule.window.end, b, at, tz) if rule.window.end else None
+    end = evaluate(rule.window.end, b, at, tz, clock.calendar) if rule.window.end else None
     if rule.office_hours and end is not None:
         end = clock.last_open(end)
     if end is not None and end < at:
         return None  # gone: most matches of a long timeline (nothing else to work out)
-    start = evaluate(rule.window.start, b, at, tz)
-    due = evaluate(rule.window.due, b, at, tz)
+    start = evaluate(rule.window.start, b, at, tz, clock.calendar)
+    due = evaluate(rule.window.due, b, at, tz, clock.calendar)
     if rule.office_hours:
         start = clock.next_open(start)
         if start is not None and start <= at and not clock.is_open(at):

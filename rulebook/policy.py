@@ -145,9 +145,30 @@ class Limit(_Entry):
 
 
 class OfficeHours(_Model):
-    days: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    days: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
+                                description="the working week: business days")
     start: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     end: str = Field(default="17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
+
+
+class Holidays(_Model):
+    """Public holidays (the ``holidays`` package): not business days, no office hours."""
+
+    country: str = Field(pattern=r"^[A-Z]{2,3}$", description="ISO 3166 code, e.g. DE, US")
+    subdivision: str | None = Field(default=None, description="a state or region, e.g. BY")
+
+    @model_validator(mode="after")
+    def _known(self) -> "Holidays":
+        import holidays
+
+        known = holidays.list_supported_countries()
+        if self.country not in known:
+            raise ValueError(f"no holiday calendar for country '{self.country}'")
+        subs = known[self.country]
+        if self.subdivision is not None and self.subdivision not in subs:
+            raise ValueError(f"'{self.subdivision}' is not a subdivision of {self.country}"
+                             f" (one of {', '.join(sorted(subs))})")
+        return self
 
 
 class Settings(_Model):
@@ -156,6 +177,7 @@ class Settings(_Model):
                                  "in_person"],
         description="channels this policy may recommend, in fallback order")
     office_hours: OfficeHours = Field(default_factory=OfficeHours)
+    holidays: Holidays | None = Field(default=None, description="whose public holidays to skip")
 
 
 class Policy(_Model):
