@@ -196,9 +196,10 @@ class OfficeClock:
         return None
 
 
-def words_time(moment: Optional[dt.datetime], date_only: bool = False) -> str:
-    """A moment as a person reads it: 'Tue 3 Mar 2026, 10:00'."""
-    if moment is None:
-        return "no fixed end"
-    text = f"{_DAYS[moment.weekday()].capitalize()} {moment.day} {moment:%b %Y}"
-    return text if date_only else f"{text}, {moment:%H:%M}"
+def words_time(moment: Optional[dt.datetime], date_only: bool = False,
+               lang: str = "en") -> str:
+    """A moment as a person reads it: 'Tue 3 Mar 2026, 10:00' (Babel, never the process
+    locale)."""
+    from rulebook.lang import moment as words
+
+    return words(moment, lang, date_only)

@@ -37,6 +37,8 @@ Duration = Annotated[
                     "description": DURATION_SYNTAX}),
 ]
 Scalar = Union[bool, int, str]
+Lang = Literal["en", "de"]
+Text = Annotated[str, Field(min_length=1)]
 
 
 class _Model(BaseModel):
@@ -107,6 +109,13 @@ class ChannelChoice(_Model):
     fallback: list[Channel] = Field(default_factory=list)
 
 
+class Draft(_Model):
+    """A message to start from: filled from the facts like a reason; [marked blanks] stay."""
+
+    subject: Text | None = Field(default=None, description="for email (at most 78 characters)")
+    body: Text
+
+
 class _Entry(_Model):
     sources: list[GuidelineId] = Field(default_factory=list)
     enabled: bool = True
@@ -132,7 +141,9 @@ class Rule(_Entry):
     window: Window
     channel: ChannelChoice | None = None
     office_hours: bool = Field(default=False, description="keep the window inside office hours")
-    reason: str = Field(min_length=1)
+    reason: Text = Field(description="a template, in the policy's first language")
+    draft: dict[Channel, Draft] = Field(
+        default_factory=dict, description="per channel, the message to start from (never sent)")
 
 
 class Limit(_Entry):
@@ -141,7 +152,7 @@ class Limit(_Entry):
     applies_to: Union[Literal["all"], list[Id]]
     except_: list[Id] = Field(default_factory=list, alias="except")
     until: Expr | None = Field(default=None, description="no until: in force for good")
-    reason: str = Field(min_length=1)
+    reason: Text = Field(description="a template, in the policy's first language")
 
 
 class OfficeHours(_Model):
@@ -180,6 +191,26 @@ class Settings(_Model):
     holidays: Holidays | None = Field(default=None, description="whose public holidays to skip")
 
 
+class RuleTexts(_Model):
+    """A rule's texts in another language."""
+
+    reason: Text | None = None
+    draft: dict[Channel, Draft] = Field(default_factory=dict)
+
+
+class LimitTexts(_Model):
+    """A limit's reason in another language."""
+
+    reason: Text | None = None
+
+
+class Translation(_Model):
+    """Every text of a policy in one more language, by entry id."""
+
+    rules: dict[Id, RuleTexts] = Field(default_factory=dict)
+    limits: dict[Id, LimitTexts] = Field(default_factory=dict)
+
+
 class Policy(_Model):
     """A whole follow-up policy."""
 
@@ -188,6 +219,9 @@ class Policy(_Model):
     title: str = ""
     description: str = ""
     extends: str | None = Field(default=None, description="a shipped policy's name or a path")
+    languages: list[Lang] = Field(
+        default_factory=lambda: ["en"], min_length=1,
+        description="the languages every text of this policy has; plain strings are in the first")
     settings: Settings = Field(default_factory=Settings)
     guidelines: dict[GuidelineId, Annotated[str, Field(min_length=1)]] = Field(
         default_factory=dict,
@@ -196,6 +230,24 @@ class Policy(_Model):
     derive: dict[Id, Derivation] = Field(default_factory=dict)
     rules: dict[Id, Rule] = Field(default_factory=dict)
     limits: dict[Id, Limit] = Field(default_factory=dict)
+    texts: dict[Lang, Translation] = Field(
+        default_factory=dict,
+        description="the rules' and limits' texts in the policy's other languages")
+
+    def reason(self, section: str, eid: str, lang: str) -> str:
+        """A rule's or limit's reason in ``lang``, else in the policy's first language."""
+        entry = getattr(self, section)[eid]
+        other = getattr(self.texts.get(lang), section, {}).get(eid) \
+            if lang != self.languages[0] else None
+        return other.reason if other is not None and other.reason else entry.reason
+
+    def draft(self, rid: str, channel: str, lang: str) -> "Draft | None":
+        """A rule's draft for ``channel`` in ``lang``, else in the first language."""
+        if lang != self.languages[0] and lang in self.texts:
+            other = self.texts[lang].rules.get(rid)
+            if other is not None and channel in other.draft:
+                return other.draft[channel]
+        return self.rules[rid].draft.get(channel)
 
     def active(self, section: str) -> dict[str, Any]:
         """The enabled entries of ``derive``, ``rules`` or ``limits``, in file order."""
