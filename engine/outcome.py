@@ -24,6 +24,7 @@ from typing import Any, Iterable, Optional
 from rulebook.advice import Advice, HeldBack, Recommendation, Window
 from rulebook.compiler import Program
 from rulebook.events import Timeline
+from rulebook.moments import next_change
 from rulebook.policy import Limit, Rule
 from rulebook.vocabulary import FACT_FIELDS, TIME
 
@@ -67,8 +68,8 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
         if start <= at:
             due = max(due, at)  # overdue: due now (the reason keeps the ideal time)
         base = dict(action=rule.action, to=to, channel=channel,
-                    window=Window(start=start, due=due, end=end), rule=m.id,
-                    sources=list(rule.sources))
+                    window=Window(start=start, due=due, end=end), overdue=ideal[1] < at,
+                    rule=m.id, sources=list(rule.sources))
         if block is not None:
             bm, lim, until = block
             reason = _LimitWords(lim, bm.bindings, tz, until, rule.action, to, timeline).render()
@@ -88,14 +89,16 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
                     rec.rule, w.start, w.end or _FAR, rec.channel or "", rec.reason)
         return key
 
-    return Advice(
-        policy=policy.policy, at=at,
+    advice = Advice(
+        policy=policy.policy, policy_digest=program.loaded.digest, at=at,
         actions=[r for r, _ in sorted(actions.values(), key=order(False))],
         upcoming=[r for r, _ in sorted(upcoming.values(), key=order(True))],
         held_back=[r for r, _ in sorted(held.values(), key=lambda i: (
             i[0].until or _FAR, i[0].window.due, i[1], i[0].action, i[0].to or "",
             i[0].rule, i[0].limit, i[0].window.start, i[0].reason))],
     )
+    later = next_change(policy, timeline, advice)  # nothing new happening: when it can change
+    return advice.model_copy(update={"next_check_at": later and later.astimezone(tz)})
 
 
 def _window(rule: Rule, b: dict[str, Fact], at, tz, clock: OfficeClock):
