@@ -26,6 +26,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator, Optional
 
 import orjson
 
+from .advice import Advice
 from .api import Rulebook, as_moment
 from .events import timeline_from_document
 from .problems import InvalidInput, Problem
@@ -34,7 +35,7 @@ from .source import Document, load_text
 OK, FAILED, INVALID = 0, 1, 2
 CHUNK = 64  # lines per task: large enough to amortise the hand-over, small enough to stream
 WINDOW = 4  # chunks in flight per worker: bounds memory, keeps every worker busy
-_KEYS = ("id", "events", "at")
+KEYS = ("id", "events", "at")  # an application object's keys
 
 Line = tuple[int, bytes]  # (line number, raw bytes without the newline)
 
@@ -79,7 +80,9 @@ def evaluate_line(book: Rulebook, lineno: int, raw: bytes, source: str,
             return _invalid(None, [Problem(source, lineno, 1, "a line is a JSON object with "
                                            "'id', 'events' and optionally 'at'")])
         ident = obj.get("id")
-        return OK, _advice_line(book, obj, text, lineno, source, default_at)
+        advice = advise_object(book, obj, default_at, lambda: _located(text, lineno, source))
+        return OK, b"".join((b'{"id":', orjson.dumps(ident), b',"advice":',
+                             advice.model_dump_json().encode(), b"}"))
     except InvalidInput as exc:
         return _invalid(ident, exc.problems)
     except Exception as exc:  # anything unexpected: this line fails, the run goes on
@@ -87,26 +90,29 @@ def evaluate_line(book: Rulebook, lineno: int, raw: bytes, source: str,
         return FAILED, orjson.dumps({"id": ident, "error": error})
 
 
-def _advice_line(book: Rulebook, obj: dict, text: str, lineno: int, source: str,
-                 default_at: Optional[dt.datetime]) -> bytes:
+def advise_object(book: Rulebook, obj: dict, default_at: Optional[dt.datetime],
+                  locate: Callable[[], Document], keys: tuple[str, ...] = KEYS) -> Advice:
+    """The advice for one application object (``events``, optional ``at``).
+
+    Parsed fast, without positions; only when something is wrong is the object's text
+    parsed again (``locate``) to say where each problem is, all of them at once.
+    """
     try:
-        if "events" not in obj or any(k not in _KEYS for k in obj):
+        if "events" not in obj or any(k not in keys for k in obj):
             raise InvalidInput([])
         at = _moment(obj.get("at"), default_at)
-        timeline = timeline_from_document(Document(file=source, data=obj["events"]))
-    except InvalidInput:  # parse again, slowly, only to say where each problem is
-        raise InvalidInput(_problems(obj, text, lineno, source, default_at)) from None
-    advice = book.recommend(timeline, at)
-    return b"".join((b'{"id":', orjson.dumps(obj.get("id")), b',"advice":',
-                     advice.model_dump_json().encode(), b"}"))
+        timeline = timeline_from_document(Document(file="<events>", data=obj["events"]))
+    except InvalidInput:
+        raise InvalidInput(located_problems(obj, locate(), default_at, keys)) from None
+    return book.recommend(timeline, at)
 
 
-def _problems(obj: dict, text: str, lineno: int, source: str,
-              default_at: Optional[dt.datetime]) -> list[Problem]:
-    """Every problem of a line at once, each at its column."""
-    doc = _located(text, lineno, source)
-    problems = [doc.problem((k,), f"unknown key '{k}'", "a line has 'id', 'events' and 'at'",
-                            key=True) for k in obj if k not in _KEYS]
+def located_problems(obj: dict, doc: Document, default_at: Optional[dt.datetime],
+                     keys: tuple[str, ...] = KEYS) -> list[Problem]:
+    """Every problem of an application object at once, each where ``doc`` places it."""
+    allowed = ", ".join(f"'{k}'" for k in keys)
+    problems = [doc.problem((k,), f"unknown key '{k}'", f"allowed: {allowed}", key=True)
+                for k in obj if k not in keys]
     try:
         _moment(obj.get("at"), default_at)
     except InvalidInput as exc:
@@ -114,20 +120,21 @@ def _problems(obj: dict, text: str, lineno: int, source: str,
     if "events" not in obj:
         problems.append(doc.problem((), "missing key 'events'"))
     else:
-        events = Document(file=source, data=obj["events"],
-                          positions=_under(doc.positions, "events"),
-                          key_positions=_under(doc.key_positions, "events"))
+        events = Document(file=doc.file, data=obj["events"],
+                          positions=under(doc.positions, ("events",)),
+                          key_positions=under(doc.key_positions, ("events",)))
+        events.positions.setdefault((), doc.where(("events",)))
         try:
             timeline_from_document(events)
         except InvalidInput as exc:
-            problems += [_on_line(p, lineno) for p in exc.problems]
-    return problems or [doc.problem((), "invalid line")]
+            problems += exc.problems
+    return problems or [doc.problem((), "invalid application")]
 
 
 def _moment(value, default_at: Optional[dt.datetime]) -> dt.datetime:
     if value is None:
         if default_at is None:
-            raise InvalidInput([Problem("at", 0, 0, "no 'at' on this line and no default time")])
+            raise InvalidInput([Problem("at", 0, 0, "no 'at' here and no default time")])
         return default_at
     return as_moment(value)
 
@@ -144,19 +151,21 @@ def _located(text: str, lineno: int, source: str) -> Document:
     return doc
 
 
-def _under(table: dict, key: str) -> dict:
-    return {p[1:]: pos for p, pos in table.items() if p[:1] == (key,)}
-
-
-def _on_line(p: Problem, lineno: int) -> Problem:
-    return Problem(p.file, lineno, p.col, p.message, p.hint, p.severity)
+def under(table: dict, prefix: tuple) -> dict:
+    """The entries of a position table below ``prefix``, with paths relative to it."""
+    n = len(prefix)
+    return {p[n:]: pos for p, pos in table.items() if p[:n] == prefix}
 
 
 def _invalid(ident, problems: Iterable[Problem]) -> tuple[int, bytes]:
-    listed = [{"file": p.file, "line": p.line, "col": p.col, "message": p.message,
-               "hint": p.hint} for p in sorted(set(problems))]
     return INVALID, orjson.dumps({"id": ident, "error": {"kind": "invalid",
-                                                         "problems": listed}})
+                                                         "problems": problem_list(problems)}})
+
+
+def problem_list(problems: Iterable[Problem]) -> list[dict]:
+    """Problems as JSON objects (the text is what the command line prints)."""
+    return [{"file": p.file, "line": p.line, "col": p.col, "message": p.message,
+             "hint": p.hint} for p in sorted(set(problems))]
 
 
 # -- running chunks, here or in worker processes -------------------------------------------
