@@ -43,7 +43,8 @@ class LoadedPolicy:
         Comments, layout, key order and how the layers were split do not change it; any
         change to what the engine runs does. Decision logs record it.
         """
-        data = {k: v for k, v in self.document.data.items() if k not in ("extends", "$schema")}
+        data = {k: v for k, v in self.document.data.items()
+                if k not in ("extends", "$schema")}
         text = orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
         return hashlib.sha256(text).hexdigest()
 

@@ -105,8 +105,8 @@ def test_the_digest_names_the_resolved_policy_not_its_layout(tmp_path):
     c = Rulebook.load("mine.yaml", text=POLICY.replace("48h", "47h"))
     assert a.digest == b.digest != c.digest
     assert len(a.digest) == 64 and a.digest == hashlib.sha256(
-        orjson.dumps({k: v for k, v in a.loaded.document.data.items() if k not in ("extends", "$schema")},
-                     option=orjson.OPT_SORT_KEYS)).hexdigest()
+        orjson.dumps({k: v for k, v in a.loaded.document.data.items()
+                      if k not in ("extends", "$schema")}, option=orjson.OPT_SORT_KEYS)).hexdigest()
     advice = a.recommend(ROOT / "examples/panel.yaml", TIMES[1])
     assert advice.policy_digest == a.digest
     assert Rulebook.load("standard").digest not in (a.digest, Rulebook.load("classic").digest)
