@@ -35,6 +35,7 @@ COMMANDS = {
     "playground": ("rulebook.commands.playground", "edit a policy in the browser, see its advice"),
     "batch": ("rulebook.commands.batch", "advice for many applications: JSON Lines in and out"),
     "serve": ("rulebook.commands.serve", "serve the advice over HTTP, with decision logs"),
+    "replay": ("rulebook.commands.replay", "what a new policy would change in a decision log"),
 }
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 

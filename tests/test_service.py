@@ -236,3 +236,14 @@ def test_a_node_client_gets_the_same_answer(server):
     assert got == {"status": 200, "policy": "standard",
                    "next_check_at": want.next_check_at.isoformat(),
                    "actions": [[a.action, a.to, a.overdue] for a in want.actions]}
+
+
+def test_the_service_log_replays_under_another_policy(server, capsys):
+    from rulebook.cli import main
+
+    client = server["client"]
+    client.post("/v1/recommend", json={"events": PANEL, "at": AT}, headers={"X-Request-Id": "rp"})
+    wait_for(client, lambda c: b'"rp"' in server["log"].read_bytes())
+    assert main(["replay", str(server["log"]), "--policy", "classic", "--exit-code"]) == 1
+    out = capsys.readouterr().out
+    assert "send_handwritten_note" in out and "request rp at Tue 03 Mar 2026 09:00" in out
