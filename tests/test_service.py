@@ -242,8 +242,12 @@ def test_the_service_log_replays_under_another_policy(server, capsys):
     from rulebook.cli import main
 
     client = server["client"]
-    client.post("/v1/recommend", json={"events": PANEL, "at": AT}, headers={"X-Request-Id": "rp"})
+    client.post("/v1/recommend", json={"events": PANEL, "at": AT},
+                headers={"X-Request-Id": "rp"})
     wait_for(client, lambda c: b'"rp"' in server["log"].read_bytes())
     assert main(["replay", str(server["log"]), "--policy", "classic", "--exit-code"]) == 1
-    out = capsys.readouterr().out
-    assert "send_handwritten_note" in out and "request rp at Tue 03 Mar 2026 09:00" in out
+    assert "would change" in capsys.readouterr().out
+    assert main(["replay", str(server["log"]), "--policy", "classic", "--format", "json"]) == 0
+    changed = {c["request_id"]: c for c in json.loads(capsys.readouterr().out)["changes"]}
+    assert changed["rp"]["at"] == AT
+    assert "send_handwritten_note" in {c["action"] for c in changed["rp"]["changes"]}
