@@ -154,7 +154,8 @@ def _one_line(exc: Exception) -> str:
     if isinstance(char, str) and char:
         char = ord(char[0])
     if isinstance(char, int) and reason:  # a reader error: name the character
-        return f"character U+{char:04X} is not allowed here (write it as an escape in a double-quoted string)"
+        return (f"character U+{char:04X} is not allowed here (write it as an escape in a "
+                "double-quoted string)")
     text = getattr(exc, "problem", None) or str(exc)
     return " ".join(str(text).split())[:200]
 
