@@ -154,3 +154,93 @@ def test_check_cli_reports_a_bad_count(tmp_path, capsys):
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and ":7:" in err and "Traceback" not in err
+
+
+LAYER = """\
+policy: three_contacts
+extends: standard
+guidelines:
+  MP2: Three contacts without an answer is enough; after that the candidate moves on.
+limits:
+  three_contacts:
+    sources: [MP2]
+    applies_to: [follow_up_call, retry_call, check_in, periodic_check_in, final_nudge,
+                 send_follow_up_email]
+    when:
+      s: {fact: silence}
+    count:
+      - {fact: contact, after: s, at_least: 3}
+    reason: Three contacts since the interview and no answer; leave it there.
+"""
+EVENTS = {"timezone": "Europe/Berlin", "events": [
+    {"type": "interview", "at": "2026-03-02T10:00:00+01:00",
+     "interviewers": [{"name": "Dana Lee"}]},
+    {"type": "thank_you_sent", "at": "2026-03-02T18:00:00+01:00", "to": "Dana Lee",
+     "channel": "email"},
+    {"type": "call", "at": "2026-03-09T10:00:00+01:00", "outcome": "voicemail"},
+    {"type": "follow_up_sent", "at": "2026-03-16T10:00:00+01:00", "channel": "email"},
+    {"type": "call", "at": "2026-03-30T10:00:00+01:00", "outcome": "no_answer"}]}
+
+
+def test_explain_shows_what_a_count_found(tmp_path, capsys):
+    from rulebook.cli import main
+    (tmp_path / "three_contacts.yaml").write_text(LAYER)
+    (tmp_path / "ev.json").write_text(json.dumps(EVENTS))
+    args = ["explain", str(tmp_path / "ev.json"), "--policy", str(tmp_path / "three_contacts.yaml"),
+            "--rule", "three_contacts", "--at"]
+    assert main(args + ["2026-03-20T10:00:00+01:00"]) == 0
+    assert ("  near miss: count 1 (contact, after s: at least 3) finds 2: contact (Mon 9 Mar "
+            "2026, 10:00); contact (Mon 16 Mar 2026, 10:00)") in capsys.readouterr().out
+    assert main(args + ["2026-03-31T10:00:00+01:00"]) == 0
+    out = capsys.readouterr().out
+    assert "limit three_contacts: matched 1x" in out and "-> in force for good" in out
+
+
+def test_the_third_contact_holds_back_the_final_nudge_for_good(tmp_path):
+    from rulebook import Rulebook
+    (tmp_path / "three_contacts.yaml").write_text(LAYER)
+    book = Rulebook.load(str(tmp_path / "three_contacts.yaml"))
+    held = book.recommend(EVENTS, "2026-03-30T11:00:00+02:00").held_back
+    assert [(h.action, h.limit, h.until) for h in held] == [
+        ("final_nudge", "three_contacts", None)]
+    standard = Rulebook.load("standard").recommend(EVENTS, "2026-03-30T11:00:00+02:00")
+    # the standard policy only asks for three days' gap; the count stops it for good
+    assert [(h.action, h.limit) for h in standard.held_back] == [
+        ("final_nudge", "gap_between_contacts")]
+
+
+def test_describe_says_the_count_in_words(tmp_path):
+    from rulebook.describe import describe_diff
+    (tmp_path / "three_contacts.yaml").write_text(LAYER)
+    text = describe_diff(load_policy("standard"), load_policy(str(tmp_path / "three_contacts.yaml")))
+    assert "- **Only if there are:** at least 3 of: a contact after the silence" in text
+    doc = _policy({"when": ANY_IV, "count": [
+        {"fact": "call", "at_most": 2, "within": "14d"},
+        {"fact": "call", "at_least": 1, "at_most": 1}, {"fact": "reply", "at_most": 0}]})
+    from rulebook.describe import describe
+    words = describe(load_policy("p.yaml", text=json.dumps(doc)))
+    assert ("- **Only if there are:** at most 2 of: a call, within 14 days of each other; "
+            "and exactly 1 of: a call; and none of: a reply from the employer") in words
+
+
+def test_fmt_puts_count_after_absent_and_its_numbers_last(tmp_path):
+    from rulebook.fmt import format_text
+    text = ("policy: p\nrules:\n  r:\n    action: r\n    sources: [G1]\n"
+            "    count:\n      - {at_most: 2, fact: call}\n"
+            "    when: {s: {fact: interview}}\n    window: {start: s, due: s + 1d}\n"
+            "    reason: x\n")
+    out = format_text(text)
+    assert out.index("when:") < out.index("count:")
+    assert "- {fact: call, at_most: 2}" in out
+
+
+def test_simulate_says_held_for_good_not_until_open(tmp_path, capsys):
+    from rulebook.cli import main
+    (tmp_path / "three_contacts.yaml").write_text(LAYER)
+    (tmp_path / "ev.json").write_text(json.dumps(EVENTS))
+    assert main(["simulate", str(tmp_path / "ev.json"), "--policy",
+                 str(tmp_path / "three_contacts.yaml"), "--from", "2026-03-29T09:00:00+02:00",
+                 "--to", "2026-04-02T09:00:00+02:00"]) == 0
+    out = capsys.readouterr().out
+    assert "final_nudge by email: held back by three_contacts for good  [final_nudge]" in out
+    assert "until open" not in out
