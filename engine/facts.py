@@ -172,19 +172,27 @@ def check_join(program, stratum, present: list[Fact]) -> None:
     counts: dict[str, int] = {}
     for fact in present:
         counts[fact["type"]] = counts.get(fact["type"], 0) + 1
-    seen = set()
     for entry in stratum.entries.values():
-        if (entry.section, entry.id) in seen:
-            continue
-        seen.add((entry.section, entry.id))
         work = 1
-        for pattern in program.policy.active(entry.section)[entry.id].when.values():
-            work *= sum(counts.get(t, 0) for t in pattern.types)
+        for types in entry.needs:  # per positive pattern, the types it accepts
+            work *= sum(counts.get(t, 0) for t in types)
         if work > MAX_JOIN:
+            section, eid = _entry_of(program, entry)
             raise InvalidInput([program.loaded.document.problem(
-                (entry.section, entry.id), f"on this timeline '{entry.id}' would try {work:,} "
+                (section, eid), f"on this timeline '{eid}' would try {work:,} "
                 f"combinations of facts: at most {MAX_JOIN:,} (the limit)",
                 "the events have too many facts of the types it matches together", key=True)])
+
+
+def _entry_of(program, entry) -> tuple[str, str]:
+    """The policy entry an engine rule belongs to (a count's id names the entry that
+    counts: ``<hidden>count:SECTION:ID:...``)."""
+    if entry.section in ("derive", "rules", "limits"):
+        return entry.section, entry.id
+    parts = entry.id.split(":")
+    if len(parts) >= 3 and parts[1] in ("derive", "rules", "limits"):
+        return parts[1], parts[2]
+    return "rules", entry.id
 
 
 _id_hash = functools.lru_cache(maxsize=1 << 16)(fnv1a32)  # ids e1, e2... recur in every timeline

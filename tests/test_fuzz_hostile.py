@@ -116,6 +116,19 @@ def _made_here(tmp: Path) -> list[tuple[str, list[str], str | None]]:
          "channel": "email"} for i in range(300)]}))
     cases.append(("recommend join beyond the limit", ["recommend", str(followups), "--policy",
                                                       str(cubic), "--at", "2026-04-01T00:00:00Z"], None))
+    counted = tmp / "counted.yaml"  # a count of five: five more patterns on the engine
+    counted.write_text("policy: counted\nrules:\n  r:\n    action: act\n    sources: [G1]\n"
+                       "    when: {s: {fact: interview}}\n"
+                       "    count: [{fact: follow_up_sent, at_least: 5}]\n"
+                       "    window: {start: s, due: s + 1d}\n    reason: x\n")
+    events = json.loads(followups.read_text())
+    events["events"].insert(0, {"type": "interview", "at": "2026-03-02T09:00:00Z",
+                                "interviewers": [{"name": "A"}]})
+    events["events"].pop()
+    (tmp / "interview-followups.json").write_text(json.dumps(events))
+    cases.append(("recommend count beyond the join limit",
+                  ["recommend", str(tmp / "interview-followups.json"), "--policy", str(counted),
+                   "--at", "2026-04-01T00:00:00Z"], None))
     (tmp / "extends-fifo.yaml").write_text("policy: hostile\nextends: fifo.yaml\n")
     (tmp / "extends-zero-link.yaml").write_text("policy: hostile\nextends: zero.yaml\n")
     for name in ("fifo.yaml", "zero.yaml", "dir.yaml", "big.yaml", "extends-fifo.yaml",
