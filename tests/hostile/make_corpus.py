@@ -79,6 +79,10 @@ def main() -> None:
     chain = "".join(f"  d{i}:\n    sources: [G1]\n    when:\n      x: {{fact: {'interview' if i == 0 else f'd{i - 1}'}}}\n"
                     for i in range(1000))
     write("policy-chained-derivations.yaml", "policy: hostile\nderive:\n" + chain + "rules:\n" + RULE)
+    deep = "".join(f"  d{i}:\n    sources: [G1]\n    when:\n      x: {{fact: {'interview' if i == 0 else f'd{i - 1}'}}}\n"
+                   for i in range(70))
+    write("policy-derivation-depth.yaml", "policy: hostile\nderive:\n" + deep + "rules:\n"
+          + RULE.replace("{fact: interview}", "{fact: d69}"))
     limits = "".join(f"  l{i}:\n    sources: [G1]\n    applies_to: all\n    when:\n      c: {{fact: call}}\n"
                      "    reason: x\n" for i in range(1000))
     write("policy-many-limits.yaml", policy(RULE) + "limits:\n" + limits)
