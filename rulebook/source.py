@@ -95,9 +95,13 @@ def load_text(text: str, file: str) -> Document:
                                     "(the limit)")])
     deep_at = _brackets_deeper_than(text, bounds.MAX_NESTING)
     if deep_at is not None:
-        # ruamel's scanner is quadratic in flow nesting (1,000 brackets: seconds): parse
-        # only the text up to the first bracket too deep, and stop there if it is one
-        problem = _depth_problem(text[:deep_at + 1], file, exact=True)
+        # ruamel's scanner is quadratic in flow nesting (1,000 brackets: seconds), but
+        # its events come lazily: stop at the first collection too deep. First on the
+        # text up to the first bracket too deep; if those brackets were text (quoted, in
+        # a plain scalar), on the whole text, which then nests at most the limit, so
+        # the scan stays linear
+        problem = (_depth_problem(text[:deep_at + 1], file, exact=True)
+                   or _depth_problem(text, file, exact=True))
         if problem is not None:
             raise InvalidInput([problem])
     node = _compose_plain(text)

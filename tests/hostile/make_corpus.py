@@ -66,6 +66,8 @@ def main() -> None:
     write("policy-deep-nesting.yaml", "policy: hostile\ntitle: " + "[" * 1000 + "]" * 1000 + "\n")
     write("policy-deep-block-nesting.yaml", "policy: hostile\nsettings:\n" + "".join(
         "  " * (i + 1) + f"k{i}:\n" for i in range(100)))
+    write("policy-brackets-then-deep.yaml", "policy: hostile\ntitle: a" + "[" * 100 +
+          "\ndescription: " + "[" * 20000 + "]" * 20000 + "\n")  # text first, then nesting
     write("policy-nesting-40.yaml", "policy: hostile\ntitle: " + "[" * 40 + "]" * 40 + "\n")
     write("policy-long-text.yaml", policy(RULE.replace("reason: x", "reason: " + "x" * 5000)))
     write("policy-long-key.yaml", policy(RULE.replace("  r:\n", "  " + "r" * 3000 + ":\n")))
