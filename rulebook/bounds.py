@@ -34,7 +34,7 @@ MAX_ENGINE_RULES = 2_000       # engine rules a policy compiles to ('in' multipl
 MAX_DERIVATION_DEPTH = 64      # derived facts reading derived facts, this deep
 MAX_JOIN = 200_000             # combinations of facts one entry may try on one timeline
 
-LIMITS = {  # name -> (value, what it bounds): the README's table is written from this
+LIMITS = {  # name -> (value, what it bounds): README "Limits" states each (a test checks)
     "file size": (MAX_FILE_BYTES, "bytes in a policy, events file, layer or standard input"),
     "nesting": (MAX_NESTING, "mappings and lists inside each other"),
     "text": (MAX_TEXT, "characters in one text value or key"),

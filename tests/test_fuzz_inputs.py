@@ -214,3 +214,22 @@ def test_shipped_policies_evaluate_the_largest_timelines_they_accept():
         events = {"events": [iv] + [dict(other, at=at(i)) for i in range(n)]}
         advice = STANDARD.recommend(events, AT)
         assert advice.actions or advice.upcoming or advice.held_back
+
+
+def test_readme_states_every_limit():
+    """README "Limits and hostile input" gives each limit of rulebook/bounds.py."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Limits and hostile input", 1)[1].split("\n## ", 1)[0]
+    for name, (value, _) in bounds.LIMITS.items():
+        if name == "integers":
+            assert "2^53 − 1" in section
+            continue
+        if name == "years":
+            assert f"{value[0]} to {value[1]}" in section
+            continue
+        row = [line for line in section.splitlines() if line.startswith(f"| {name} |")
+               or line.startswith(f"| `{name.split()[0]}` {name.split()[-1]} |")]
+        assert row, f"no row for '{name}'"
+        assert f"{value:,}" in row[0] or str(value) in row[0], (name, row[0])
