@@ -19,11 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import unicodedata
 from typing import Any, Iterable
 
 from rulebook.bounds import MAX_JOIN
-from rulebook.compiler import INIT_TYPE, fnv1a32
+from rulebook.compiler import HIDDEN, INIT_TYPE, fnv1a32
 from rulebook.events import EndOfDay, Timeline
 from rulebook.problems import InvalidInput
 from rulebook.vocabulary import NOW
@@ -173,15 +174,33 @@ def check_join(program, stratum, present: list[Fact]) -> None:
     for fact in present:
         counts[fact["type"]] = counts.get(fact["type"], 0) + 1
     for entry in stratum.entries.values():
-        work = 1
-        for types in entry.needs:  # per positive pattern, the types it accepts
-            work *= sum(counts.get(t, 0) for t in types)
+        work = join_work(entry, counts)
         if work > MAX_JOIN:
             section, eid = _entry_of(program, entry)
             raise InvalidInput([program.loaded.document.problem(
                 (section, eid), f"on this timeline '{eid}' would try {work:,} "
                 f"combinations of facts: at most {MAX_JOIN:,} (the limit)",
                 "the events have too many facts of the types it matches together", key=True)])
+
+
+def join_work(entry, counts: dict[str, int]) -> int:
+    """How many combinations of facts an engine rule can form, at most.
+
+    Patterns bind distinct facts: k patterns over the same n facts form at most
+    n (n-1) ... (n-k+1) combinations; a count's own patterns (hidden names) take its
+    facts in order, so n choose k of them.
+    """
+    hidden = [a for a, name in entry.aliases.items() if name.startswith(HIDDEN + "k")]
+    n_hidden = len(hidden) if entry.makes else 0
+    visible = entry.needs[:len(entry.needs) - n_hidden]
+    work, used = 1, {}
+    for types in visible:  # per positive pattern, the types it accepts
+        pool = sum(counts.get(t, 0) for t in types)
+        work *= max(0, pool - used.get(types, 0))
+        used[types] = used.get(types, 0) + 1
+    if n_hidden:
+        work *= math.comb(sum(counts.get(t, 0) for t in entry.needs[-1]), n_hidden)
+    return work
 
 
 def _entry_of(program, entry) -> tuple[str, str]:

@@ -401,10 +401,10 @@ class _Checker:
         """A window must not start after it is due or after it ends (same anchor only:
         other anchors are compared when the window is computed)."""
         w = r.window
-        if _comparable(w.start, w.due) and _later(w.start, w.due):
+        if starts_after(w.start, w.due):
             self.err(base + ("window", "start"), f"the window starts ({w.start.text}) after it "
                      f"is due ({w.due.text})", "the start comes first: start <= due <= end")
-        if w.end is not None and _comparable(w.start, w.end) and _later(w.start, w.end):
+        if w.end is not None and starts_after(w.start, w.end):
             # worded as the lint words it, so `rulebook check` reports it once
             self.problems.append(self.doc.problem(
                 base + ("window", "end"), f"the window ends ({w.end.text}) before it starts "
@@ -556,6 +556,11 @@ def _comparable(a: TimeExpr, b: TimeExpr) -> bool:
     """Two expressions on the same anchor, both in exact units or both in business days."""
     return (a.anchor, a.field) == (b.anchor, b.field) and a.business_days == b.business_days \
         and all(o.unit == "bd" for o in a.offsets + b.offsets) == a.business_days
+
+
+def starts_after(a: TimeExpr, b: TimeExpr) -> bool:
+    """Whether ``a`` is certainly later than ``b`` (same anchor, comparable offsets)."""
+    return _comparable(a, b) and _later(a, b)
 
 
 def _later(a: TimeExpr, b: TimeExpr) -> bool:

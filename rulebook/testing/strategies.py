@@ -243,6 +243,20 @@ def _time_expr(draw, scope: dict[str, list[str]], types: _Types, allow_now: bool
     return text + _offsets(draw, allow_bd)
 
 
+def _in_order(window: dict[str, str]) -> dict[str, str]:
+    """The window with a start that is not certainly after its due or end (check refuses
+    those): swapped with the due, or the end moved to the start."""
+    from rulebook.timeexpr import parse_time_expr
+    from rulebook.validate import starts_after
+
+    if starts_after(parse_time_expr(window["start"]), parse_time_expr(window["due"])):
+        window["start"], window["due"] = window["due"], window["start"]
+    if "end" in window and starts_after(parse_time_expr(window["start"]),
+                                        parse_time_expr(window["end"])):
+        window["end"] = window["start"]
+    return window
+
+
 def _literal(draw, kind) -> Any:
     if isinstance(kind, tuple):
         return draw(st.sampled_from(kind))
@@ -390,7 +404,7 @@ def policies(draw, max_derive: int = 3, max_rules: int = 3, max_limits: int = 2)
                   "due": _time_expr(draw, scope, types, allow_now=False, allow_bd=True)}
         if draw(st.integers(0, 3)):
             window["end"] = _time_expr(draw, scope, types, allow_now=False, allow_bd=True)
-        entry["window"] = window
+        entry["window"] = _in_order(window)
         people = [f"{n}.{f}" for n, ts in scope.items()
                   for f, k in types.common(ts).items() if k == TEXT]
         if people and draw(st.booleans()):
