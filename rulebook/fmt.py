@@ -5,15 +5,14 @@ place after the known ones), mappings indented by 2, list items by 4 with the da
 quotes and folded text as written, and a flow collection (``{...}`` / ``[...]``) that
 would make its line longer than ``WIDTH`` written as a block instead. The file is
 edited with ruamel.yaml's round-trip mode, so comments and blank lines stay where they
-are; the result is checked to mean exactly what the original meant, and written
-atomically (a temporary file in the same directory, then ``os.replace``).
+are. The result is checked to mean exactly what the original meant and to keep every
+comment and blank line with its entry (:mod:`rulebook.comments`), or the file is
+refused; it is written by :mod:`rulebook.rewrite` (atomic, mode and owner kept).
 """
 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -23,6 +22,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from .comments import lost
 from .problems import InvalidInput, Problem, did_you_mean
+from .rewrite import read, replace
 from .source import load_text
 
 WIDTH = 100
@@ -49,6 +49,8 @@ def _yaml() -> YAML:
     y.indent(mapping=2, sequence=4, offset=2)
     y.width = 4096  # never re-wrap text; long flow collections become blocks instead
     y.preserve_quotes = True
+    # [{action: a}, {channel: x}] stays a list of mappings, not [action: a, channel: x]
+    y.brace_single_entry_mapping_in_flow_sequence = True
     return y
 
 
@@ -309,22 +311,6 @@ def _cannot_keep(file: str, mark) -> Problem:
 
 
 def write_atomically(path: str | Path, text: str) -> None:
-    """Replace ``path`` by ``text`` in one step: readers see the old or the new file.
-
-    A symbolic link is followed: its target is rewritten, and the link stays a link.
-    """
-    path = Path(path).resolve()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Replace ``path`` (a symbolic link is followed) by ``text`` in one step; see
+    :mod:`rulebook.rewrite` for what is kept and when it refuses."""
+    replace(read(path), text)
