@@ -18,8 +18,11 @@ evaluator and the reference evaluator (which differ only in how they find matche
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import string
 from typing import Any, Iterable, Optional
+
+from pydantic import BaseModel
 
 from rulebook.advice import Advice, HeldBack, Recommendation, Window
 from rulebook.compiler import Program
@@ -66,19 +69,24 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
         ideal = (start, due, end)
         if start <= at:
             due = max(due, at)  # overdue: due now (the reason keeps the ideal time)
+        # built from validated parts: constructed without validating them again
         base = dict(action=rule.action, to=to, channel=channel,
-                    window=Window(start=start, due=due, end=end), rule=m.id,
+                    window=Window.model_construct(start=start, due=due, end=end), rule=m.id,
                     sources=list(rule.sources))
         if block is not None:
             bm, lim, until = block
             reason = _LimitWords(lim, bm.bindings, tz, until, rule.action, to, timeline).render()
-            entry = HeldBack(**base, reason=reason, limit=bm.id, until=until)
-            held[entry.model_dump_json()] = (entry, rule.priority)
+            fields = dict(base, reason=reason, limit=bm.id, until=until)
+            key = _same_json(fields)
+            if key not in held:
+                held[key] = (HeldBack.model_construct(**fields), rule.priority)
             continue
         reason = _RuleWords(rule, m.bindings, tz, to, channel, ideal, timeline, at).render()
-        entry = Recommendation(**base, reason=reason)
+        fields = dict(base, reason=reason)
         target = actions if start <= at else upcoming
-        target[entry.model_dump_json()] = (entry, rule.priority)
+        key = _same_json(fields)
+        if key not in target:
+            target[key] = (Recommendation.model_construct(**fields), rule.priority)
 
     def order(by_start: bool):
         def key(item):
@@ -88,7 +96,7 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
                     rec.rule, w.start, w.end or _FAR, rec.channel or "", rec.reason)
         return key
 
-    return Advice(
+    return Advice.model_construct(
         policy=policy.policy, at=at,
         actions=[r for r, _ in sorted(actions.values(), key=order(False))],
         upcoming=[r for r, _ in sorted(upcoming.values(), key=order(True))],
@@ -96,6 +104,25 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
             i[0].until or _FAR, i[0].window.due, i[1], i[0].action, i[0].to or "",
             i[0].rule, i[0].limit, i[0].window.start, i[0].reason))],
     )
+
+
+def _same_json(fields: dict[str, Any]) -> tuple:
+    """A key equal for two entries exactly when their JSON is: de-duplication without
+    serialising. A moment counts as its JSON shows it: wall time to the second and UTC
+    offset (``==`` on datetimes ignores the offset within one zone, and microseconds)."""
+    return tuple(_frozen(v) for v in fields.values())
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None, microsecond=0), value.utcoffset()
+    if isinstance(value, BaseModel):
+        return (type(value).__name__,) + tuple(_frozen(v) for v in value.__dict__.values())
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _frozen(v)) for k, v in value.items())
+    return value
 
 
 def _window(rule: Rule, b: dict[str, Fact], at, tz, clock: OfficeClock):
@@ -208,14 +235,26 @@ class _Words:
 
     def fill(self, template: str) -> str:
         out = []
-        for literal, name, spec, _ in string.Formatter().parse(template):
+        for literal, name, spec, default in _parsed(template):
             out.append(literal)
             if name is None:
                 continue
-            name, _, default = name.partition("|")
-            value = self.lookup(name.strip(), spec or "")
-            out.append(value if value not in (None, "") else (default.strip() or "(unknown)"))
+            value = self.lookup(name, spec)
+            out.append(value if value not in (None, "") else default)
         return " ".join("".join(out).split())
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(template: str) -> tuple[tuple[str, Optional[str], str, str], ...]:
+    """A reason template as (literal, name, spec, default) parts, parsed once."""
+    out = []
+    for literal, name, spec, _ in string.Formatter().parse(template):
+        if name is None:
+            out.append((literal, None, "", ""))
+            continue
+        name, _, default = name.partition("|")
+        out.append((literal, name.strip(), spec or "", default.strip() or "(unknown)"))
+    return tuple(out)
 
 
 _CHANNEL_WORDS = {"linkedin": "LinkedIn", "in_person": "meeting in person",
@@ -246,11 +285,12 @@ class _RuleWords(_Words):
     def special(self, name):
         start, due, end = self.window
         w = self.rule.window
-        table = {"to": self.to, "channel": _channel_words(self.channel),
-                 "start": start, "due": due, "end": end, "action": _human(self.rule.action),
-                 "start_offset": w.start.offset_words(), "due_offset": w.due.offset_words(),
-                 "end_offset": w.end.offset_words() if w.end else None}
-        return table[name]
+        table = {"to": lambda: self.to, "channel": lambda: _channel_words(self.channel),
+                 "start": lambda: start, "due": lambda: due, "end": lambda: end,
+                 "action": lambda: _human(self.rule.action),
+                 "start_offset": w.start.offset_words, "due_offset": w.due.offset_words,
+                 "end_offset": lambda: w.end.offset_words() if w.end else None}
+        return table[name]()  # only the name asked for is worked out
 
     def render(self) -> str:
         return self.fill(self.rule.reason)
@@ -262,9 +302,10 @@ class _LimitWords(_Words):
         self.lim, self.until, self.action, self.to = lim, until, action, to
 
     def special(self, name):
-        table = {"until": self.until, "action": _human(self.action), "to": self.to,
-                 "until_offset": self.lim.until.offset_words() if self.lim.until else None}
-        return table[name]
+        table = {"until": lambda: self.until, "action": lambda: _human(self.action),
+                 "to": lambda: self.to, "until_offset": lambda: (
+                     self.lim.until.offset_words() if self.lim.until else None)}
+        return table[name]()  # only the name asked for is worked out
 
     def render(self) -> str:
         return self.fill(self.lim.reason)

@@ -8,6 +8,7 @@ calendar and keep the time of day.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any, Optional
 
 from rulebook.policy import OfficeHours
@@ -17,7 +18,10 @@ from rulebook.vocabulary import NOW
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+@functools.lru_cache(maxsize=4096)
 def from_epoch(seconds: int, tz: dt.tzinfo) -> dt.datetime:
+    """The moment ``seconds`` after the epoch in ``tz`` (memoised: a timeline's facts are
+    read again and again by windows and reasons; datetimes are immutable)."""
     return dt.datetime.fromtimestamp(seconds, tz)
 
 
@@ -69,10 +73,7 @@ class OfficeClock:
         self.tz = tz
 
     def _bounds(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-        start = _localize(dt.datetime.combine(day, self.open), self.tz)
-        end = _localize(dt.datetime.combine(day, dt.time()) +
-                        dt.timedelta(minutes=self.close_minutes), self.tz)
-        return start, end
+        return _office_bounds(self.open, self.close_minutes, self.tz, day)
 
     def is_open(self, moment: dt.datetime) -> bool:
         return self.next_open(moment) == moment
@@ -102,9 +103,26 @@ class OfficeClock:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _office_bounds(opens: dt.time, close_minutes: int, tz: dt.tzinfo,
+                   day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Opening and closing time of one office day in ``tz``: worked out once per zone and
+    day, not for every window that asks."""
+    start = _localize(dt.datetime.combine(day, opens), tz)
+    end = _localize(dt.datetime.combine(day, dt.time()) +
+                    dt.timedelta(minutes=close_minutes), tz)
+    return start, end
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def words_time(moment: Optional[dt.datetime], date_only: bool = False) -> str:
-    """A moment as a person reads it: 'Tue 3 Mar 2026, 10:00'."""
+    """A moment as a person reads it: 'Tue 3 Mar 2026, 10:00'.
+
+    English month names, whatever the locale (``strftime('%b')`` would follow it)."""
     if moment is None:
         return "no fixed end"
-    text = f"{_DAYS[moment.weekday()].capitalize()} {moment.day} {moment:%b %Y}"
-    return text if date_only else f"{text}, {moment:%H:%M}"
+    text = (f"{_DAYS[moment.weekday()].capitalize()} {moment.day} "
+            f"{_MONTHS[moment.month - 1]} {moment.year}")
+    return text if date_only else f"{text}, {moment.hour:02d}:{moment.minute:02d}"
