@@ -13,6 +13,7 @@ refused; it is written by :mod:`rulebook.rewrite` (atomic, mode and owner kept).
 from __future__ import annotations
 
 import io
+from collections import Counter
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -20,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
-from .comments import lost
+from .comments import lost, marks
 from .problems import InvalidInput, Problem, did_you_mean
 from .rewrite import read, replace
 from .source import load_text
@@ -61,7 +62,8 @@ def _reorder(node, kind: str, parent=None, key_in_parent=None) -> None:
     keys = list(node)
     wanted = [k for k in order if k in node] + [k for k in keys if k not in order]
     if wanted != keys:
-        _lead_comment_to_key(node, keys[0], parent, key_in_parent)
+        if not node.fa.flow_style():  # a {...} has no comment lines of its own
+            _lead_comment_to_key(node, keys[0], parent, key_in_parent)
         _move_keys(node, keys, wanted)
     for key, value in node.items():
         _reorder(value, _child_kind(kind, key), node, key)
@@ -136,6 +138,9 @@ def _move_keys(node: CommentedMap, keys: list, wanted: list) -> None:
     eol, follow = {}, {}
     for k in keys:
         text = _get_comment(_holder(node, k))
+        end = _take_end_comments(node[k])
+        if end:
+            text = (text or "\n") + end
         cut = text.find("\n") + 1 if "\n" in text else len(text)
         eol[k], follow[k] = text[:cut], text[cut:]
     leading = {b: follow[a] for a, b in zip(keys, keys[1:])}
@@ -150,6 +155,20 @@ def _move_keys(node: CommentedMap, keys: list, wanted: list) -> None:
         if leading.get(k):
             entry = node.ca.items.setdefault(k, [None, None, None, None])
             entry[1] = _lines(leading[k]) + list(entry[1] or [])
+
+
+def _take_end_comments(value) -> str:
+    """Comment lines ruamel.yaml keeps at the end of a block collection (after its last
+    item), removed there: they come before whatever follows the collection."""
+    text = ""
+    while isinstance(value, (CommentedMap, CommentedSeq)) and value and \
+            not value.fa.flow_style():
+        end = getattr(value.ca, "end", None)
+        if end:
+            text = "".join(t.value for t in end if isinstance(t, CommentToken)) + text
+            value.ca.end = None
+        value = value[list(value)[-1]] if isinstance(value, CommentedMap) else value[-1]
+    return text
 
 
 def _lines(text: str) -> list:
@@ -260,7 +279,32 @@ def _format_once(text: str) -> str:
         for node in found:
             node.fa.set_block_style()
         out = _dump(y, data)
-    return out
+    return _back_after_dash(out, _after_dash(text))
+
+
+def _after_dash(text: str) -> Counter:
+    """The comments written after a bare list dash (``- # note``)."""
+    lines = text.split("\n")
+    return Counter(m.text for m in marks(text)
+                   if m.text and lines[m.line - 1][:m.col - 1].strip() == "-")
+
+
+def _back_after_dash(text: str, wanted: Counter) -> str:
+    """Put those comments back after their dash: ruamel.yaml writes them above it."""
+    if not wanted:
+        return text
+    lines = text.split("\n")
+    for m in marks(text):
+        if not wanted[m.text] or lines[m.line - 1][:m.col - 1].strip() or m.line >= len(lines):
+            continue
+        item = lines[m.line]
+        dash = len(item) - len(item.lstrip())
+        if not item.lstrip().startswith("- ") or item.lstrip().startswith("- #"):
+            continue
+        wanted[m.text] -= 1
+        lines[m.line - 1] = " " * dash + "- " + m.text
+        lines[m.line] = " " * (dash + 2) + item.lstrip()[2:]
+    return "\n".join(lines)
 
 
 def format_text(text: str, file: str = "<policy>") -> str:
@@ -301,13 +345,12 @@ def format_text(text: str, file: str = "<policy>") -> str:
 
 
 def _cannot_keep(file: str, mark) -> Problem:
-    if mark.text:
-        return Problem(file, mark.line, mark.col, "fmt cannot keep this comment where it is; "
-                       "the file was left untouched",
-                       "a comment inside a {...} or [...] that spans lines is lost: write "
-                       "that collection as a block, or move the comment to its own line")
-    return Problem(file, mark.line, mark.col, "fmt cannot keep this blank line where it is; "
-                   "the file was left untouched", "remove it, or move it between two entries")
+    what = "comment" if mark.text else "blank line"
+    return Problem(file, mark.line, mark.col, f"fmt cannot keep this {what} where it is; the "
+                   "file was left untouched",
+                   "comments and blank lines inside a {...} or [...] that spans lines, or "
+                   "right after a {...} list item, are lost: move it above the entry, or "
+                   "write that collection as a block")
 
 
 def write_atomically(path: str | Path, text: str) -> None:
