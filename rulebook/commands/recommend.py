@@ -9,6 +9,7 @@ import argparse
 import sys
 
 from ..api import Rulebook
+from ..terminal import write_json
 from .common import moment_arg, read_events
 from .table import render_table
 
@@ -24,5 +25,8 @@ def run(args: argparse.Namespace) -> int:
     book = Rulebook.load(args.policy)
     timeline = read_events(args.events)
     advice = book.recommend(timeline, moment_arg(args.at))
-    sys.stdout.write(advice.to_json() if args.format == "json" else render_table(advice))
+    if args.format == "json":
+        write_json(advice.to_json())
+    else:
+        sys.stdout.write(render_table(advice))  # every line escaped by render_table
     return 0
