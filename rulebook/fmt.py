@@ -13,6 +13,7 @@ refused; it is written by :mod:`rulebook.rewrite` (atomic, mode and owner kept).
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -271,6 +272,8 @@ def _format_once(text: str) -> str:
     _reorder_lists(data, "policy")
     out = _dump(y, data)
     for _ in range(50):  # each round turns at least one flow collection into a block
+        if all(len(line) <= WIDTH for line in out.splitlines()):
+            break
         data = y.load(out)
         found: list = []
         _long_flow(data, out.splitlines(), found)
@@ -282,8 +285,13 @@ def _format_once(text: str) -> str:
     return _back_after_dash(out, _after_dash(text))
 
 
+_DASH_COMMENT = re.compile(r"^[ \t]*-[ \t]+#", re.MULTILINE)
+
+
 def _after_dash(text: str) -> Counter:
     """The comments written after a bare list dash (``- # note``)."""
+    if not _DASH_COMMENT.search(text):
+        return Counter()
     lines = text.split("\n")
     return Counter(m.text for m in marks(text)
                    if m.text and lines[m.line - 1][:m.col - 1].strip() == "-")
@@ -336,7 +344,7 @@ def format_text(text: str, file: str = "<policy>") -> str:
     if load_text(out, file).data != doc.data:  # pragma: no cover - a ruamel.yaml defect
         raise InvalidInput([Problem(file, 1, 1, "formatting would change the meaning of this "
                                     "file; it was left untouched")])
-    missing = lost(body, out)
+    missing = lost(body, out) if out != body else []
     if missing:
         raise InvalidInput([_cannot_keep(file, m) for m in missing[:1]])
     if crlf:
