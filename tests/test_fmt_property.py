@@ -108,7 +108,7 @@ def _comments(text):
     return Counter(m.text for m in marks(text) if m.text)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=max(10, settings.default.max_examples * 3 // 5), deadline=None)
 @given(policies())
 def test_comments_and_blank_lines_are_kept_or_the_file_is_refused_at_one(text):
     """Kept, meaning unchanged, a fixed point in one run; or refused, located at a

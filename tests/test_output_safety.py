@@ -95,7 +95,8 @@ def test_table_and_explain_escape_names(tmp_path, capsys):
         assert _safe(capsys.readouterr().out, keep="\n")
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=max(5, settings.default.max_examples // 7), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
        .filter(lambda s: s.strip()))
 def test_any_name_reaches_the_table_escaped(tmp_path, capsys, name):
