@@ -60,13 +60,24 @@ def read(path: str | Path) -> Read:
             data = f.read(MAX_BYTES + 1)
     finally:
         os.close(fd)
+    return Read(real, _decode(data, name), st)
+
+
+def read_stream(stream, name: str = "<stdin>") -> str:
+    """Standard input as bytes, at most MAX_BYTES, so line ends and a BOM stay as sent."""
+    raw = getattr(stream, "buffer", None)
+    data = raw.read(MAX_BYTES + 1) if raw is not None else \
+        stream.read(MAX_BYTES + 1).encode("utf-8", "surrogatepass")
+    return _decode(data, name)
+
+
+def _decode(data: bytes, name: str) -> str:
     if len(data) > MAX_BYTES:
         raise _refuse(name, f"file is larger than {MAX_BYTES} bytes")
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _refuse(name, f"cannot read file: not UTF-8 (byte {exc.start + 1})") from None
-    return Read(real, text, st)
 
 
 @contextlib.contextmanager

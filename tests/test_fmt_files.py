@@ -103,6 +103,14 @@ def test_a_byte_order_mark_and_crlf_line_ends_are_kept(tmp_path, capsys):
     assert main(["fmt", "--check", str(path)]) == 0
 
 
+def test_standard_input_keeps_crlf_and_a_byte_order_mark():
+    sent = b"\xef\xbb\xbf" + MESSY.replace("\n", "\r\n").encode()
+    done = subprocess.run([sys.executable, "-m", "rulebook.cli", "fmt", "-"], input=sent,
+                          capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b"\xef\xbb\xbf" + CANONICAL.replace("\n", "\r\n").encode()
+
+
 def test_a_read_only_file_is_refused_not_replaced(tmp_path, capsys):
     path = tmp_path / "p.yaml"
     path.write_text(MESSY)

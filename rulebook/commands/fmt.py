@@ -16,7 +16,7 @@ from pathlib import Path
 from ..fmt import format_text
 from ..load import policy_path
 from ..problems import InvalidInput, Problem
-from ..rewrite import read, replace
+from ..rewrite import read, read_stream, replace
 from ..terminal import visible
 
 
@@ -32,7 +32,12 @@ def run(args: argparse.Namespace) -> int:
     unformatted = []
     for ref in args.policies:
         if ref == "-":  # for editors: a buffer in, the formatted buffer out
-            sys.stdout.write(format_text(sys.stdin.read(), "<stdin>"))
+            text = format_text(read_stream(sys.stdin), "<stdin>")
+            if hasattr(sys.stdout, "buffer"):  # bytes: CRLF goes out as it came in
+                sys.stdout.flush()
+                sys.stdout.buffer.write(text.encode("utf-8"))
+            else:
+                sys.stdout.write(text)
             continue
         path = Path(policy_path(ref))
         try:
