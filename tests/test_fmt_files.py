@@ -137,6 +137,20 @@ def test_owner_and_mode_are_kept(tmp_path, capsys):
         (before.st_uid, before.st_gid, before.st_mode)
 
 
+def test_an_owner_that_cannot_be_kept_is_refused(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "p.yaml"
+    path.write_text(MESSY)
+
+    def denied(*args):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "geteuid", lambda: path.stat().st_uid + 1)  # not the owner
+    monkeypatch.setattr(os, "fchown", denied)
+    code, _, err = _fmt(path, capsys)
+    assert code == 2 and "cannot give the formatted file the same owner and group" in err
+    assert path.read_text() == MESSY and [p.name for p in tmp_path.iterdir()] == ["p.yaml"]
+
+
 def test_a_file_with_hard_links_is_refused_and_the_links_stay_one_file(tmp_path, capsys):
     path = tmp_path / "p.yaml"
     path.write_text(MESSY)
