@@ -151,6 +151,22 @@ def test_an_owner_that_cannot_be_kept_is_refused(tmp_path, capsys, monkeypatch):
     assert path.read_text() == MESSY and [p.name for p in tmp_path.iterdir()] == ["p.yaml"]
 
 
+def test_a_file_changed_while_being_formatted_is_left_as_changed(tmp_path, capsys, monkeypatch):
+    import rulebook.commands.fmt as command
+
+    path = tmp_path / "p.yaml"
+    path.write_text(MESSY)
+
+    def edited_meanwhile(text, file):
+        path.write_text(MESSY + "# an edit\n")
+        return F.format_text(text, file)
+
+    monkeypatch.setattr(command, "format_text", edited_meanwhile)
+    code, _, err = _fmt(path, capsys)
+    assert code == 2 and "file changed while it was being formatted" in err
+    assert path.read_text() == MESSY + "# an edit\n"
+
+
 def test_a_file_with_hard_links_is_refused_and_the_links_stay_one_file(tmp_path, capsys):
     path = tmp_path / "p.yaml"
     path.write_text(MESSY)
