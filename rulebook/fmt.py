@@ -282,7 +282,28 @@ def _format_once(text: str) -> str:
         for node in found:
             node.fa.set_block_style()
         out = _dump(y, data)
-    return _back_after_dash(out, _after_dash(text))
+    return _align_above_dash(_back_after_dash(out, _after_dash(text)))
+
+
+_ABOVE_DASH = re.compile(r"^[ \t]*#.*\n[ \t]*- ", re.MULTILINE)
+
+
+def _align_above_dash(text: str) -> str:
+    """Comment lines right above a list item start where its dash does."""
+    if not _ABOVE_DASH.search(text):
+        return text
+    lines = text.split("\n")
+    own = {m.line - 1 for m in marks(text) if m.text and not lines[m.line - 1][:m.col - 1].strip()}
+    for n in range(len(lines) - 1, 0, -1):
+        item = lines[n]
+        if not item.lstrip().startswith("- "):
+            continue
+        dash = len(item) - len(item.lstrip())
+        k = n - 1
+        while k >= 0 and k in own:
+            lines[k] = " " * dash + lines[k].lstrip()
+            k -= 1
+    return "\n".join(lines)
 
 
 _DASH_COMMENT = re.compile(r"^[ \t]*-[ \t]+#", re.MULTILINE)

@@ -94,6 +94,14 @@ def test_a_comment_after_a_list_dash_stays_where_it_was_in_one_run():
     assert F.format_text(once) == once
 
 
+def test_comment_lines_above_a_list_item_start_at_its_dash():
+    text = ("policy: c\nrules:\n  a:\n    action: x\n    absent:\n    # the patterns\n"
+            "    - fact: thank_you_sent\n    to: p\n")
+    assert F.format_text(text) == ("policy: c\nrules:\n  a:\n    action: x\n    absent:\n"
+                                   "      # the patterns\n      - fact: thank_you_sent\n"
+                                   "    to: p\n")
+
+
 def test_a_byte_order_mark_and_crlf_line_ends_are_kept(tmp_path, capsys):
     path = tmp_path / "p.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + MESSY.replace("\n", "\r\n").encode())
