@@ -28,16 +28,16 @@ from .rewrite import read, replace
 from .source import load_text
 
 WIDTH = 100
-_PATTERN = ["fact", "same", "after", "before", "since", "where"]
+_PATTERN = ["fact", "same", "after", "before", "since", "where", "at_least", "at_most", "within"]
 ORDER: dict[str, list[str]] = {
-    "policy": ["$schema", "policy", "extends", "title", "description", "settings",
-               "guidelines", "derive", "rules", "limits"],
+    "policy": ["$schema", "policy", "extends", "title", "description", "languages",
+               "settings", "guidelines", "derive", "rules", "limits", "texts"],
     "settings": ["channels", "office_hours"],
     "office_hours": ["days", "start", "end"],
-    "derive": ["fact", "enabled", "sources", "when", "absent", "at", "set"],
-    "rules": ["action", "enabled", "sources", "priority", "when", "absent", "to", "window",
+    "derive": ["fact", "enabled", "sources", "when", "absent", "count", "at", "set"],
+    "rules": ["action", "enabled", "sources", "priority", "when", "absent", "count", "to", "window",
               "office_hours", "channel", "reason"],
-    "limits": ["enabled", "sources", "applies_to", "except", "when", "absent", "until",
+    "limits": ["enabled", "sources", "applies_to", "except", "when", "absent", "count", "until",
                "reason"],
     "pattern": _PATTERN,
     "window": ["start", "due", "end"],
@@ -191,7 +191,7 @@ def _child_kind(kind: str, key) -> str:
     if kind.startswith("section:"):
         return kind.split(":", 1)[1]
     if kind in ("derive", "rules", "limits"):
-        return {"when": "when", "absent": "absent", "window": "window",
+        return {"when": "when", "absent": "absent", "count": "absent", "window": "window",
                 "channel": "channel"}.get(key, "")
     if kind == "when":
         return "pattern"
@@ -203,7 +203,7 @@ def _child_kind(kind: str, key) -> str:
 
 
 def _reorder_lists(node, kind: str) -> None:
-    """Patterns inside ``absent`` lists."""
+    """Patterns inside ``absent`` and ``count`` lists."""
     if isinstance(node, CommentedMap):
         for key, value in node.items():
             child = _child_kind(kind, key)
@@ -247,7 +247,14 @@ def _long_flow(data, lines: list[str], found: list) -> None:
             _long_flow(value, lines, found)
 
 
-POLICY_KEYS = ORDER["policy"]
+def _policy_keys() -> list[str]:
+    """Every top-level key a policy may have, as the policy model declares them."""
+    from .policy import Policy
+
+    return [field.alias or name for name, field in Policy.model_fields.items()]
+
+
+POLICY_KEYS = _policy_keys()
 
 
 def _is_policy(doc, file: str) -> None:

@@ -36,7 +36,7 @@ def _now_offsets(policy: Policy) -> set[int]:
     out: set[int] = set()
     for section in ("derive", "rules", "limits"):
         for entry in policy.active(section).values():
-            for p in list(entry.when.values()) + list(entry.absent):
+            for p in entry.patterns():
                 if p.since is not None:
                     out.add(-p.since.seconds)
                 for cond in p.where.values():

@@ -66,6 +66,14 @@ def test_a_file_that_is_not_a_policy_is_refused(tmp_path, capsys, text, where, w
     assert err.startswith(f"{path}:{where}: {what}")
 
 
+def test_every_top_level_key_of_the_policy_model_is_a_policy_key():
+    from rulebook.policy import Policy
+
+    for name, field in Policy.model_fields.items():
+        text = f"policy: x\n{field.alias or name}: {{}}\n" if name != "policy" else "policy: x\n"
+        assert F.format_text(text).startswith("policy: x\n")
+
+
 def test_a_misspelt_top_level_key_is_named_with_a_suggestion(tmp_path, capsys):
     path = tmp_path / "x.yaml"
     path.write_text("policy: x\nrulse: {}\n")
