@@ -353,6 +353,14 @@ def format_text(text: str, file: str = "<policy>") -> str:
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     crlf = "\r\n" in text
     body = text[len(bom):].replace("\r\n", "\n") if crlf else text[len(bom):]
+    try:
+        return bom + _format_body(body, crlf, file)
+    except RecursionError:  # the YAML library recurses once per level of nesting
+        raise InvalidInput([Problem(file, 1, 1, "nested too deeply for fmt; the file was "
+                                    "left untouched")]) from None
+
+
+def _format_body(body: str, crlf: bool, file: str) -> str:
     doc = load_text(body, file)  # refuses tags, anchors, syntax errors, located
     _is_policy(doc, file)
     out = body
@@ -375,9 +383,7 @@ def format_text(text: str, file: str = "<policy>") -> str:
     missing = lost(body, out) if out != body else []
     if missing:
         raise InvalidInput([_cannot_keep(file, m) for m in missing[:1]])
-    if crlf:
-        out = out.replace("\n", "\r\n")
-    return bom + out
+    return out.replace("\n", "\r\n") if crlf else out
 
 
 def _cannot_keep(file: str, mark) -> Problem:

@@ -219,6 +219,17 @@ def test_special_files_are_refused_without_reading_them(tmp_path, capsys, specia
     assert err == f"{link}:0:0: cannot read file: not a regular file\n"
 
 
+@pytest.mark.parametrize("nested", [
+    "    action: " + "[" * 1000 + "]" * 1000 + "\n",
+    "".join("  " * (i + 2) + f"k{i}:\n" for i in range(400)) + "  " * 402 + "v: 1\n",
+])
+def test_deep_nesting_is_refused_on_one_line(tmp_path, capsys, nested):
+    path = tmp_path / "p.yaml"
+    path.write_text("policy: x\nrules:\n  a:\n" + nested)
+    code, _, err = _fmt(path, capsys)
+    assert code == 2 and err.count("\n") == 1 and err.startswith(f"{path}:")
+
+
 def test_a_file_that_is_not_utf8_is_a_located_error(tmp_path, capsys):
     path = tmp_path / "p.yaml"
     path.write_bytes(b"policy: caf\xe9\n")
