@@ -15,6 +15,7 @@ from rulebook.timeexpr import UNITS, TimeExpr
 from rulebook.vocabulary import NOW
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def from_epoch(seconds: int, tz: dt.tzinfo) -> dt.datetime:
@@ -106,5 +107,13 @@ def words_time(moment: Optional[dt.datetime], date_only: bool = False) -> str:
     """A moment as a person reads it: 'Tue 3 Mar 2026, 10:00'."""
     if moment is None:
         return "no fixed end"
-    text = f"{_DAYS[moment.weekday()].capitalize()} {moment.day} {moment:%b %Y}"
+    text = f"{_DAYS[moment.weekday()].capitalize()} {moment.day} {english(moment, '%b %Y')}"
     return text if date_only else f"{text}, {moment:%H:%M}"
+
+
+def english(moment: dt.datetime, fmt: str) -> str:
+    """``strftime`` with English day and month abbreviations (%a, %b) whatever the
+    process locale: an embedding program's ``setlocale`` never changes the output."""
+    fmt = fmt.replace("%a", _DAYS[moment.weekday()].capitalize()).replace(
+        "%b", _MONTHS[moment.month - 1])
+    return moment.strftime(fmt)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import textwrap
 
 from ..advice import Advice, HeldBack, Recommendation
+from ..engine.timing import english
 
 WIDTH = 88
 
 
 def _when(t) -> str:
-    return "open" if t is None else t.strftime("%a %d %b %H:%M")
+    return "open" if t is None else english(t, "%a %d %b %H:%M")
 
 
 def _row(rec: Recommendation) -> list[str]:
