@@ -169,7 +169,15 @@ def main(argv=None) -> int:
                                 description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="small counts (about a minute)")
     p.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    p.add_argument("--generate", type=int, metavar="N",
+                   help="only print N generated applications as JSON Lines (rulebook batch's "
+                        "input) and stop")
     args = p.parse_args(argv)
+    if args.generate is not None:
+        for i, (doc, at) in enumerate(documents(args.generate)):
+            sys.stdout.buffer.write(orjson.dumps({"id": i, "events": doc,
+                                                  "at": at.isoformat()}) + b"\n")
+        return 0
     n, requests, limit = (2_000, 300, 20.0) if args.quick else (10_000, 2_000, 60.0)
     started = dt.datetime.now(dt.timezone.utc)
     with tempfile.TemporaryDirectory() as tmp:
