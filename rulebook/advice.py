@@ -27,6 +27,13 @@ class Window(_Out):
     end: Optional[Moment]
 
 
+class Draft(_Out):
+    """A message to start from, in the advice's language; ``[blanks]`` are the candidate's."""
+
+    subject: Optional[str]
+    body: str
+
+
 class Recommendation(_Out):
     """One thing to do, for whom, how, when, and why.
 
@@ -42,6 +49,7 @@ class Recommendation(_Out):
     rule: str
     sources: list[str]
     reason: str
+    draft: Optional[Draft] = None
 
 
 class HeldBack(Recommendation):

@@ -17,6 +17,7 @@ from typing import Any, Union
 from .advice import Advice
 from .compiler import Program, compile_policy
 from .events import Timeline, load_timeline, timeline_from_document
+from .lang import check_lang
 from .load import LoadedPolicy, load_policy, policy_from_resolved
 from .problems import InvalidInput, Problem
 from .source import Document
@@ -82,14 +83,22 @@ class Rulebook:
         """sha256 of the resolved policy (see :attr:`LoadedPolicy.digest`)."""
         return self.loaded.digest
 
-    def recommend(self, events: Events, at: Any) -> Advice:
-        """What to do now, what comes next, and what is held back, as of ``at``."""
+    def recommend(self, events: Events, at: Any, lang: str | None = None) -> Advice:
+        """What to do now, what comes next, and what is held back, as of ``at``.
+
+        Reasons and drafts are in ``lang`` (``en`` or ``de``; default: the events
+        document's ``lang``, else English); keys, actions and codes never change.
+        """
         from rulebook.engine.outcome import advise
 
         timeline = as_timeline(events)
         moment = as_moment(at)
         matches = self._evaluator.matches(timeline, moment)
-        return advise(self.program, timeline, moment, matches)
+        try:
+            lang = check_lang(lang or timeline.lang)
+        except ValueError as exc:
+            raise InvalidInput([Problem("--lang", 0, 0, str(exc))]) from None
+        return advise(self.program, timeline, moment, matches, lang)
 
     def close(self) -> None:
         """Free the engine's rulesets (optional; also done when collected)."""

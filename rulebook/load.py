@@ -208,7 +208,7 @@ def _valid_part(data: dict) -> P.Policy | None:
                     bad_actions.add(action if isinstance(action, str) else "*")
     for section in _SECTIONS:
         for eid, entry in list(good[section].items()):
-            read = {t for p in list(entry.when.values()) + entry.absent for t in p.types}
+            read = {t for p in entry.patterns() for t in p.types}
             names = set()
             if section == "limits" and entry.applies_to != "all":
                 names = set(entry.applies_to) | set(entry.except_)
@@ -238,9 +238,11 @@ def _model_at(path: tuple) -> type[BaseModel] | None:
         return P.Window
     if n == 3 and path[2] == "channel":
         return P.ChannelChoice
+    if n == 4 and path[2] == "count":
+        return P.Count
     if n == 4 and path[2] in ("when", "absent"):
         return P.Pattern
-    if n == 6 and path[2] in ("when", "absent") and path[4] == "where":
+    if n == 6 and path[2] in ("when", "absent", "count") and path[4] == "where":
         return P.Condition
     return None
 

@@ -52,7 +52,7 @@ def _offsets(policy: Policy) -> set[int]:
     out: set[int] = set()
     for section in ("derive", "rules", "limits"):
         for entry in policy.active(section).values():
-            for p in list(entry.when.values()) + list(entry.absent):
+            for p in entry.patterns():
                 if p.since is not None:
                     out.add(-p.since.seconds)
                 for cond in p.where.values():
