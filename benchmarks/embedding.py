@@ -114,13 +114,25 @@ def load(url: str, bodies: list[bytes], concurrency: int, requests: int,
             "p99": percentile(latencies, 99) * 1000}
 
 
+def _process_cpu(pid: int) -> float:
+    """User+system CPU seconds of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def service_load(requests: int, limit_s: float, tmp: Path) -> list[dict]:
     bodies = [orjson.dumps({"policy": "standard", "events": doc, "at": at.isoformat()})
               for doc, at in documents(500, seed=7)]
     proc, url = start_server(tmp)
     try:
         load(url, bodies, 4, 200, 30)  # warm-up: first requests compile nothing, but page in
-        return [load(url, bodies, c, requests, limit_s) for c in LEVELS]
+        out = []
+        for c in LEVELS:
+            cpu0 = _process_cpu(proc.pid)
+            result = load(url, bodies, c, requests, limit_s)
+            result["server_cpu_ms"] = (_process_cpu(proc.pid) - cpu0) * 1000 / result["requests"]
+            out.append(result)
+        return out
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -156,11 +168,13 @@ def render(batch: list[dict], service: list[dict], started: dt.datetime, argv: s
                   "clients are threads of one Python process on the same machine (they "
                   "compete for the same cores), each with a keep-alive connection; 500 "
                   "different applications in turn.", "",
-              "| concurrent clients | requests | errors | requests/s | p50 ms | p99 ms |",
-              "|---:|---:|---:|---:|---:|---:|"]
+              "| concurrent clients | requests | errors | requests/s | p50 ms | p99 ms | "
+              "server CPU ms per request | requests per server CPU-s |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in service:
         lines.append(f"| {s['concurrency']} | {s['requests']:,} | {s['errors']} | "
-                     f"{s['rate']:,.0f} | {s['p50']:.1f} | {s['p99']:.1f} |")
+                     f"{s['rate']:,.0f} | {s['p50']:.1f} | {s['p99']:.1f} | "
+                     f"{s['server_cpu_ms']:.2f} | {1000 / s['server_cpu_ms']:,.0f} |")
     return "\n".join(lines) + "\n"
 
 
