@@ -31,7 +31,7 @@ from rulebook.vocabulary import NOW
 TYPE_RANK = {name: i for i, name in enumerate((
     "interview_scheduled", "interview", "contact_details", "next_steps", "referral_contact",
     "thank_you_sent", "promise", "materials_sent", "follow_up_sent", "call", "reply",
-    "withdrawn"))}
+    "withdrawn", "snoozed", "dismissed"))}
 PERSON_FIELDS = ("to", "from", "name")
 Fact = dict[str, Any]
 

@@ -78,7 +78,8 @@ class _Event(_Strict):
     at: Time
     note: str | None = Field(default=None, description="free text for the candidate")
 
-    @field_validator("at", "starts_at", "decision_by", "due", mode="before", check_fields=False)
+    @field_validator("at", "starts_at", "decision_by", "due", "until", mode="before",
+                     check_fields=False)
     @classmethod
     def _time(cls, value: Any, info) -> dt.datetime:
         tz = (info.context or {}).get("tz", dt.timezone.utc)
@@ -159,9 +160,26 @@ class Withdrawn(_Event):
     type: Literal["withdrawn"]
 
 
+class Snoozed(_Event):
+    """The candidate put an action off (for one person, or for everyone) until a time."""
+
+    type: Literal["snoozed"]
+    action: Name
+    to: Name | None = None
+    until: Time
+
+
+class Dismissed(_Event):
+    """The candidate decided not to do an action (for one person, or at all)."""
+
+    type: Literal["dismissed"]
+    action: Name
+    to: Name | None = None
+
+
 EVENT_MODELS = {m.model_fields["type"].annotation.__args__[0]: m for m in (
     InterviewScheduled, Interview, NextSteps, ContactDetails, ThankYouSent, FollowUpSent,
-    Call, Reply, MaterialsSent, Promise, ReferralContact, Withdrawn)}
+    Call, Reply, MaterialsSent, Promise, ReferralContact, Withdrawn, Snoozed, Dismissed)}
 EVENT_TYPES = tuple(EVENT_MODELS)
 
 AnyEvent = Annotated[Union[tuple(EVENT_MODELS.values())], Field(discriminator="type")]

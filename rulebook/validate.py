@@ -458,6 +458,11 @@ class _Checker:
                 if name not in actions:
                     self.err(base + (key, i), f"no rule recommends '{name}'",
                              did_you_mean(name, actions))
+        for fname, ref in lim.same.items():
+            kind = self.check_ref(base + ("same", fname), ref, scope)
+            if kind is not None and field_kind(kind) != field_kind(TEXT):
+                self.err(base + ("same", fname), f"'{fname}' is text but '{ref}' is "
+                         f"{field_kind(kind)}")
         extra = {"until", "until_offset", "action", "to"}
         self.check_template(base + ("reason",), lim.reason, scope, extra)
         for lang in self.policy.languages[1:]:
