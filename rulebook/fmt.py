@@ -27,13 +27,13 @@ from .source import load_text
 WIDTH = 100
 _PATTERN = ["fact", "same", "after", "before", "since", "where"]
 ORDER: dict[str, list[str]] = {
-    "policy": ["$schema", "policy", "extends", "title", "description", "settings", "derive",
-               "rules", "limits"],
-    "settings": ["channels", "office_hours"],
+    "policy": ["$schema", "policy", "extends", "title", "languages", "description", "settings",
+               "derive", "rules", "limits", "texts"],
+    "settings": ["channels", "office_hours", "holidays"],
     "office_hours": ["days", "start", "end"],
     "derive": ["fact", "enabled", "sources", "when", "absent", "at", "set"],
     "rules": ["action", "enabled", "sources", "priority", "when", "absent", "to", "window",
-              "office_hours", "channel", "reason"],
+              "office_hours", "channel", "reason", "draft"],
     "limits": ["enabled", "sources", "applies_to", "except", "when", "absent", "until",
                "reason"],
     "pattern": _PATTERN,

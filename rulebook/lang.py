@@ -87,6 +87,15 @@ _MINUS = {"en": "minus ", "de": "minus "}
 _DATIVE_PLURAL = {"Tage": "Tagen", "Werktage": "Werktagen"}  # "innerhalb von 2 Tagen"
 
 
+_CHANNELS = {"linkedin": "LinkedIn", "in_person": "meeting in person",
+             "handwritten_note": "handwritten note"}
+
+
+def channel_name(channel: str, lang: str = DEFAULT) -> str:
+    """A channel's name for a person: 'handwritten note', 'handschriftliche Karte'."""
+    return word(_CHANNELS.get(channel, channel), lang)
+
+
 def word(english: str, lang: str = DEFAULT) -> str:
     """One of rulebook's own words in ``lang`` (English as written)."""
     return _WORDS.get(lang, {}).get(english, english)
@@ -102,3 +111,48 @@ def offset_words(offsets, lang: str = DEFAULT) -> str:
             unit = _DATIVE_PLURAL.get(unit, unit)
         parts.append(("" if o.sign > 0 else _MINUS[lang]) + f"{o.amount} {unit}")
     return _AND[lang].join(parts)
+
+
+# -- the lint: every promised language, for every text --------------------------------------
+
+def lint_languages(policy, doc, warn) -> None:
+    """Warn where a policy lacks a text in a language it promises (``languages``), or
+    where a layer rewrote a text but kept an older layer's translation of it.
+
+    Warnings, not errors: the advice then shows the first language's text instead.
+    """
+    first, promised = policy.languages[0], policy.languages[1:]
+
+    def missing(path, lang, text_path, key=False):
+        where = ".".join(("texts", lang) + tuple(str(p) for p in text_path))
+        warn(path, f"no {LANG_NAMES[lang]} text for this, though the policy promises "
+             f"languages {', '.join(policy.languages)}", f"write it under {where}", key=key)
+
+    def stale(base, lang):
+        mine = doc.file_of(base + ("reason",))
+        theirs = doc.file_of(("texts", lang) + base + ("reason",))
+        if mine == doc.file and theirs != mine:
+            warn(base + ("reason",), f"this reason is rewritten here, but its "
+                 f"{LANG_NAMES[lang]} text is still the one from {theirs}",
+                 f"translate it under texts.{lang}.{base[0]}.{base[1]}.reason")
+
+    for lang in promised:
+        if lang == first:
+            continue
+        translation = policy.texts.get(lang)
+        for section in ("rules", "limits"):
+            for eid, entry in policy.active(section).items():
+                base = (section, eid)
+                texts = getattr(translation, section).get(eid) if translation else None
+                if texts is None or not texts.reason:
+                    missing(base + ("reason",), lang, base + ("reason",))
+                else:
+                    stale(base, lang)
+                for channel, draft in getattr(entry, "draft", {}).items():
+                    other = texts.draft.get(channel) if texts is not None else None
+                    if other is None:
+                        missing(base + ("draft", channel), lang, base + ("draft", channel),
+                                key=True)
+                    elif draft.subject is not None and other.subject is None:
+                        missing(("texts", lang) + base + ("draft", channel), lang,
+                                base + ("draft", channel, "subject"), key=True)
