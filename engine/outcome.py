@@ -20,8 +20,11 @@ evaluator and the reference evaluator (which differ only in how they find matche
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import string
 from typing import Any, Iterable, Optional
+
+from pydantic import BaseModel
 
 from rulebook import lang as L
 from rulebook.advice import Advice, Draft, HeldBack, Recommendation, Window
@@ -74,19 +77,24 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
         if start <= at:
             due = max(due, at)  # overdue: due now (the reason keeps the ideal time)
         words = _RuleWords(policy, m.id, m.bindings, tz, to, channel, ideal, timeline, at, lang)
+        # built from validated parts: constructed without validating them again
         base = dict(action=rule.action, to=to, channel=channel,
-                    window=Window(start=start, due=due, end=end), rule=m.id,
+                    window=Window.model_construct(start=start, due=due, end=end), rule=m.id,
                     sources=list(rule.sources), draft=words.draft())
         if block is not None:
             bm, lim, until = block
             reason = _LimitWords(policy, bm.id, bm.bindings, tz, until, rule.action, to,
                                  timeline, lang).render()
-            entry = HeldBack(**base, reason=reason, limit=bm.id, until=until)
-            held[entry.model_dump_json()] = (entry, rule.priority)
+            fields = dict(base, reason=reason, limit=bm.id, until=until)
+            key = _same_json(fields)
+            if key not in held:
+                held[key] = (HeldBack.model_construct(**fields), rule.priority)
             continue
-        entry = Recommendation(**base, reason=words.render())
+        fields = dict(base, reason=words.render())
         target = actions if start <= at else upcoming
-        target[entry.model_dump_json()] = (entry, rule.priority)
+        key = _same_json(fields)
+        if key not in target:
+            target[key] = (Recommendation.model_construct(**fields), rule.priority)
 
     def order(by_start: bool):
         def key(item):
@@ -96,7 +104,7 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
                     rec.rule, w.start, w.end or _FAR, rec.channel or "", rec.reason)
         return key
 
-    return Advice(
+    return Advice.model_construct(
         policy=policy.policy, at=at,
         actions=[r for r, _ in sorted(actions.values(), key=order(False))],
         upcoming=[r for r, _ in sorted(upcoming.values(), key=order(True))],
@@ -104,6 +112,25 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
             i[0].until or _FAR, i[0].window.due, i[1], i[0].action, i[0].to or "",
             i[0].rule, i[0].limit, i[0].window.start, i[0].reason))],
     )
+
+
+def _same_json(fields: dict[str, Any]) -> tuple:
+    """A key equal for two entries exactly when their JSON is: de-duplication without
+    serialising. A moment counts as its JSON shows it: wall time to the second and UTC
+    offset (``==`` on datetimes ignores the offset within one zone, and microseconds)."""
+    return tuple(_frozen(v) for v in fields.values())
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None, microsecond=0), value.utcoffset()
+    if isinstance(value, BaseModel):
+        return (type(value).__name__,) + tuple(_frozen(v) for v in value.__dict__.values())
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _frozen(v)) for k, v in value.items())
+    return value
 
 
 def _window(rule: Rule, b: dict[str, Fact], at, tz, clock: OfficeClock):
@@ -221,19 +248,30 @@ class _Words:
         """The template filled; spaces collapsed (and line breaks too, unless
         ``keep_lines``: a draft keeps its lines)."""
         out = []
-        for literal, name, spec, _ in string.Formatter().parse(template):
+        for literal, name, spec, default in _parsed(template):
             out.append(literal)
             if name is None:
                 continue
-            name, _, default = name.partition("|")
-            value = self.lookup(name.strip(), spec or "")
-            out.append(value if value not in (None, "") else
-                       (default.strip() or L.word("(unknown)", self.lang)))
+            value = self.lookup(name, spec)
+            out.append(value if value not in (None, "") else L.word(default, self.lang)
+                       if default == "(unknown)" else default)
         text = "".join(out)
         if not keep_lines:
             return " ".join(text.split())
-        lines = [" ".join(line.split()) for line in text.strip().splitlines()]
-        return "\n".join(lines)
+        return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(template: str) -> tuple[tuple[str, Optional[str], str, str], ...]:
+    """A reason template as (literal, name, spec, default) parts, parsed once."""
+    out = []
+    for literal, name, spec, _ in string.Formatter().parse(template):
+        if name is None:
+            out.append((literal, None, "", ""))
+            continue
+        name, _, default = name.partition("|")
+        out.append((literal, name.strip(), spec or "", default.strip() or "(unknown)"))
+    return tuple(out)
 
 
 _CHANNEL_WORDS = {"linkedin": "LinkedIn", "in_person": "meeting in person",
@@ -267,13 +305,13 @@ class _RuleWords(_Words):
         start, due, end = self.window
         w = self.rule.window
         lang = self.lang
-        table = {"to": self.to, "channel": _channel_words(self.channel, lang),
-                 "start": start, "due": due, "end": end,
-                 "action": _human(self.rule.action, lang),
-                 "start_offset": L.offset_words(w.start.offsets, lang),
-                 "due_offset": L.offset_words(w.due.offsets, lang),
-                 "end_offset": L.offset_words(w.end.offsets, lang) if w.end else None}
-        return table[name]
+        table = {"to": lambda: self.to, "channel": lambda: _channel_words(self.channel, lang),
+                 "start": lambda: start, "due": lambda: due, "end": lambda: end,
+                 "action": lambda: _human(self.rule.action, lang),
+                 "start_offset": lambda: L.offset_words(w.start.offsets, lang),
+                 "due_offset": lambda: L.offset_words(w.due.offsets, lang),
+                 "end_offset": lambda: L.offset_words(w.end.offsets, lang) if w.end else None}
+        return table[name]()  # only the name asked for is worked out
 
     def render(self) -> str:
         return self.fill(self.policy.reason("rules", self.rid, self.lang))
@@ -285,7 +323,8 @@ class _RuleWords(_Words):
         if template is None:
             return None
         subject = self.fill(template.subject) if template.subject is not None else None
-        return Draft(subject=subject, body=self.fill(template.body, keep_lines=True))
+        return Draft.model_construct(subject=subject,
+                                     body=self.fill(template.body, keep_lines=True))
 
 
 class _LimitWords(_Words):
@@ -296,10 +335,11 @@ class _LimitWords(_Words):
         self.lim, self.until, self.action, self.to = lim, until, action, to
 
     def special(self, name):
-        table = {"until": self.until, "action": _human(self.action, self.lang), "to": self.to,
-                 "until_offset": (L.offset_words(self.lim.until.offsets, self.lang)
-                                  if self.lim.until else None)}
-        return table[name]
+        lang = self.lang
+        table = {"until": lambda: self.until, "action": lambda: _human(self.action, lang),
+                 "to": lambda: self.to, "until_offset": lambda: (
+                     L.offset_words(self.lim.until.offsets, lang) if self.lim.until else None)}
+        return table[name]()  # only the name asked for is worked out
 
     def render(self) -> str:
         return self.fill(self.policy.reason("limits", self.lid, self.lang))

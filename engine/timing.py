@@ -31,7 +31,10 @@ _MAX_SEARCH = 3700  # days: a calendar with no business day for ten years is an 
 _HOLIDAYS_LOCK = threading.Lock()  # holidays objects fill themselves in on first use
 
 
+@functools.lru_cache(maxsize=4096)
 def from_epoch(seconds: int, tz: dt.tzinfo) -> dt.datetime:
+    """The moment ``seconds`` after the epoch in ``tz`` (memoised: a timeline's facts are
+    read again and again by windows and reasons; datetimes are immutable)."""
     return dt.datetime.fromtimestamp(seconds, tz)
 
 
@@ -163,10 +166,7 @@ class OfficeClock:
         self.tz = tz
 
     def _bounds(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-        start = localize(dt.datetime.combine(day, self.open), self.tz)
-        end = localize(dt.datetime.combine(day, dt.time()) +
-                       dt.timedelta(minutes=self.close_minutes), self.tz)
-        return start, end
+        return _office_bounds(self.open, self.close_minutes, self.tz, day)
 
     def is_open(self, moment: dt.datetime) -> bool:
         return self.next_open(moment) == moment
@@ -194,6 +194,17 @@ class OfficeClock:
             if local >= start:
                 return min(local, end)
         return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _office_bounds(opens: dt.time, close_minutes: int, tz: dt.tzinfo,
+                   day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Opening and closing time of one office day in ``tz``: worked out once per zone and
+    day, not for every window that asks."""
+    start = localize(dt.datetime.combine(day, opens), tz)
+    end = localize(dt.datetime.combine(day, dt.time()) +
+                   dt.timedelta(minutes=close_minutes), tz)
+    return start, end
 
 
 def words_time(moment: Optional[dt.datetime], date_only: bool = False,

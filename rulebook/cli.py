@@ -17,6 +17,7 @@ import sys
 from typing import Sequence
 
 from .problems import InvalidInput
+from .terminal import visible
 
 # name -> (module, one-line help); a module that is not there yet is simply not offered
 COMMANDS = {
@@ -74,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # pragma: no cover
         return 130
     except Exception as exc:  # anything unexpected: say what, no traceback
-        print(f"rulebook: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"rulebook: internal error: {type(exc).__name__}: {visible(exc)}", file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -25,6 +25,7 @@ from .api import Rulebook
 from .events import Timeline
 from .guidelines import words
 from .policy import Pattern
+from .terminal import visible
 from .timeexpr import TimeExpr, parse_time_expr
 from .vocabulary import NOW, TIME
 
@@ -326,4 +327,4 @@ def render(verdicts: list[Verdict], tz) -> str:
             lines.append(f"  -> {o}")
         if v.engine_disagrees:
             lines.append(f"  note: {v.engine_disagrees}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(visible(line) for line in lines) + "\n"

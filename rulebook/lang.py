@@ -12,6 +12,7 @@ process locale: the same advice gives the same bytes on every machine.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Optional
 
 from babel.dates import format_datetime
@@ -39,15 +40,21 @@ def moment(value: Optional[dt.datetime], lang: str = DEFAULT, date_only: bool = 
     """A moment as a person reads it: 'Tue 3 Mar 2026, 10:00' or 'Di. 3. März 2026, 10:00'."""
     if value is None:
         return word("no fixed end", lang)
-    pattern = _PATTERNS[lang][0 if date_only else 1]
-    return format_datetime(value, pattern, tzinfo=value.tzinfo, locale=lang)
+    return _formatted(value.replace(tzinfo=None, fold=0), lang, 0 if date_only else 1)
 
 
 def column(value: Optional[dt.datetime], lang: str = DEFAULT) -> str:
     """A moment in a table column: 'Tue 03 Mar 10:00'."""
     if value is None:
         return word("open", lang)
-    return format_datetime(value, _PATTERNS[lang][2], tzinfo=value.tzinfo, locale=lang)
+    return _formatted(value.replace(tzinfo=None, fold=0), lang, 2)
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted(wall: dt.datetime, lang: str, kind: int) -> str:
+    """The wall time in one of the patterns (memoised by wall time: the patterns show no
+    zone, and a timeline's few moments are written again and again)."""
+    return format_datetime(wall, _PATTERNS[lang][kind], locale=lang)
 
 
 # The words rulebook writes itself (the policy writes the rest), by English original.

@@ -11,6 +11,7 @@ import textwrap
 
 from ..advice import Advice, HeldBack, Recommendation
 from ..lang import DEFAULT, channel_name, column, word
+from ..terminal import visible
 
 WIDTH = 88
 _GLUE = "\x00"
@@ -66,4 +67,4 @@ def render_table(advice: Advice, lang: str = DEFAULT, drafts: bool = False) -> s
         if items:
             out.pop()
         out.append("")
-    return "\n".join(out)
+    return "\n".join(visible(line) for line in out)
