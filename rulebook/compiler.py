@@ -30,7 +30,7 @@ from typing import Any
 
 from .load import LoadedPolicy
 from .policy import Limit, Pattern, Rule
-from .timeexpr import TimeExpr, parse_time_expr
+from .timeexpr import CALENDAR_UNITS, Offset, TimeExpr, parse_time_expr, shift_key
 from .validate import field_kind
 from .vocabulary import NOW, TIME
 
@@ -92,6 +92,9 @@ class Program:
 
     loaded: LoadedPolicy
     strata: list[Stratum]
+    # fact type -> (property, calendar offsets) the host adds to each fact of that type
+    # before matching (durable-rules adds seconds only; a day is a calendar day)
+    shifts: dict[str, set[tuple[str, tuple]]] = field(default_factory=dict)
 
     @property
     def policy(self):
@@ -148,13 +151,25 @@ class _EntryCompiler:
         self.engine = dict(zip(names, POSITIVE_ALIASES))  # policy name -> engine alias
         self.first = POSITIVE_ALIASES[0]
         self.need = required_fields(entry, self.fields)
+        self.shifts: dict[str, set[tuple[str, tuple]]] = {}
 
     def operand(self, text: str) -> Any:
-        """A time expression as a durable-rules operand (exact seconds only)."""
+        """A time expression as a durable-rules operand: exact seconds added by the
+        engine, or, with calendar days, a property the host shifted (:data:`shifts`)."""
         expr = parse_time_expr(text)
-        base = {self.engine[expr.anchor]: field_key(expr.field or "at")}
+        key = field_key(expr.field or "at")
+        if expr.calendar:
+            return {self.engine[expr.anchor]: self.shifted(expr.anchor, key, expr.offsets)}
+        base = {self.engine[expr.anchor]: key}
         seconds = expr.exact_seconds
         return base if seconds == 0 else {"$add": {"$l": base, "$r": seconds}}
+
+    def shifted(self, anchor: str, key: str, offsets: tuple) -> str:
+        """The property of ``anchor``'s facts holding ``key`` moved by ``offsets``."""
+        types = [NOW] if anchor == NOW else self.entry.when[anchor].types
+        for t in types:
+            self.shifts.setdefault(t, set()).add((key, tuple(offsets)))
+        return shift_key(key, offsets)
 
     def pattern(self, p: Pattern, alias: str | None) -> dict[str, Any]:
         tests: list[dict[str, Any]] = []
@@ -201,7 +216,10 @@ class _EntryCompiler:
             tests.append({"$gt": {"seq": {self.engine[p.after]: "seq"}}})
         if p.before:
             tests.append({"$lt": {"seq": {self.engine[p.before]: "seq"}}})
-        if p.since is not None:
+        if p.since is not None and p.since.unit in CALENDAR_UNITS:
+            back = (Offset(-1, p.since.amount, p.since.unit),)
+            tests.append({"$gte": {"t": {self.engine[NOW]: self.shifted(NOW, "t", back)}}})
+        elif p.since is not None:
             tests.append({"$gte": {"t": {"$sub": {"$l": {self.engine[NOW]: "t"},
                                                   "$r": p.since.seconds}}}})
         if alias != self.first_name:
@@ -303,6 +321,7 @@ def compile_policy(loaded: LoadedPolicy) -> Program:
     """
     by_level: dict[int, list[tuple[str, dict, CompiledEntry, set[str]]]] = {}
     counter = 0
+    shifts: dict[str, set[tuple[str, tuple]]] = {}
     for section in ("derive", "rules", "limits"):
         for eid, entry in loaded.policy.active(section).items():
             level = loaded.checked.strata[(section, eid)]
@@ -310,6 +329,8 @@ def compile_policy(loaded: LoadedPolicy) -> Program:
             for variant in _split_in(entry):
                 compiler = _EntryCompiler(loaded, variant)
                 rule, aliases = compiler.compile()
+                for t, wanted in compiler.shifts.items():
+                    shifts.setdefault(t, set()).update(wanted)
                 name = f"{section[0]}{counter}"
                 counter += 1
                 by_level.setdefault(level, []).append(
@@ -326,7 +347,7 @@ def compile_policy(loaded: LoadedPolicy) -> Program:
             stratum.ruleset[INIT_RULE] = {"all": [{POSITIVE_ALIASES[0]: {"type": INIT_TYPE}}],
                                           "pri": 0}
             strata.append(stratum)
-    return Program(loaded, strata)
+    return Program(loaded, strata, shifts)
 
 
 __all__ = ["Program", "Stratum", "CompiledEntry", "compile_policy", "fnv1a32", "INIT_TYPE"]

@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 from rulebook.engine.facts import Fact, timeline_facts
 from rulebook.engine.runtime import Match, derive
-from rulebook.engine.timing import WorkCalendar, evaluate, from_epoch, words_time
+from rulebook.engine.timing import WorkCalendar, evaluate, from_epoch, shift, words_time
 
 from .advice import Advice
 from .api import Rulebook
@@ -26,7 +26,7 @@ from .events import Timeline
 from .guidelines import words
 from .policy import Pattern
 from .terminal import visible
-from .timeexpr import TimeExpr, parse_time_expr
+from .timeexpr import Offset, TimeExpr, parse_time_expr
 from .vocabulary import NOW, TIME
 
 MAX_STEPS = 200_000  # enough for any real timeline; a pathological one is cut short
@@ -85,6 +85,8 @@ class _Reader:
             base = None if fact is None else self.value(fact, expr.field or "at")
             if base is None:
                 return None, f"{expr.anchor}.{expr.field} is missing"
+        if expr.calendar:  # calendar days, as the engine's host shifts them
+            return int(shift(from_epoch(base, self.tz), expr.offsets, self.tz).timestamp()), ""
         return base + expr.exact_seconds, ""
 
     def show(self, v: Any, kind: Any) -> str:
@@ -144,7 +146,8 @@ class _Reader:
             if not ok:
                 return done, f"it is not {rel} {alias}, {describe(other, self.tz)}"
             done += 1
-        if p.since is not None and fact["t"] < self.now - p.since.seconds:
+        if p.since is not None and fact["t"] < self.moment(
+                TimeExpr(NOW, None, (Offset(-1, p.since.amount, p.since.unit),), ""), {})[0]:
             return done, f"it is older than {p.since.words()}"
         return None
 
