@@ -30,6 +30,7 @@ from rulebook import lang as L
 from rulebook.advice import Advice, Draft, HeldBack, Recommendation, Window
 from rulebook.compiler import Program
 from rulebook.events import Timeline
+from rulebook.moments import next_change
 from rulebook.policy import Limit, Rule
 from rulebook.vocabulary import FACT_FIELDS, TIME
 
@@ -79,8 +80,9 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
         words = _RuleWords(policy, m.id, m.bindings, tz, to, channel, ideal, timeline, at, lang)
         # built from validated parts: constructed without validating them again
         base = dict(action=rule.action, to=to, channel=channel,
-                    window=Window.model_construct(start=start, due=due, end=end), rule=m.id,
-                    sources=list(rule.sources), draft=words.draft())
+                    window=Window.model_construct(start=start, due=due, end=end),
+                    overdue=ideal[1] < at, rule=m.id, sources=list(rule.sources),
+                    draft=words.draft())
         if block is not None:
             bm, lim, until = block
             reason = _LimitWords(policy, bm.id, bm.bindings, tz, until, rule.action, to,
@@ -104,14 +106,16 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
                     rec.rule, w.start, w.end or _FAR, rec.channel or "", rec.reason)
         return key
 
-    return Advice.model_construct(
-        policy=policy.policy, at=at,
+    advice = Advice.model_construct(
+        policy=policy.policy, policy_digest=program.loaded.digest, at=at, next_check_at=None,
         actions=[r for r, _ in sorted(actions.values(), key=order(False))],
         upcoming=[r for r, _ in sorted(upcoming.values(), key=order(True))],
         held_back=[r for r, _ in sorted(held.values(), key=lambda i: (
             i[0].until or _FAR, i[0].window.due, i[1], i[0].action, i[0].to or "",
             i[0].rule, i[0].limit, i[0].window.start, i[0].reason))],
     )
+    later = next_change(policy, timeline, advice)  # nothing new happening: when it can change
+    return advice.model_copy(update={"next_check_at": later and later.astimezone(tz)})
 
 
 def _same_json(fields: dict[str, Any]) -> tuple:
@@ -253,8 +257,8 @@ class _Words:
             if name is None:
                 continue
             value = self.lookup(name, spec)
-            out.append(value if value not in (None, "") else L.word(default, self.lang)
-                       if default == "(unknown)" else default)
+            out.append(value if value not in (None, "") else
+                       (default or L.word("(unknown)", self.lang)))
         text = "".join(out)
         if not keep_lines:
             return " ".join(text.split())
@@ -270,7 +274,7 @@ def _parsed(template: str) -> tuple[tuple[str, Optional[str], str, str], ...]:
             out.append((literal, None, "", ""))
             continue
         name, _, default = name.partition("|")
-        out.append((literal, name.strip(), spec or "", default.strip() or "(unknown)"))
+        out.append((literal, name.strip(), spec or "", default.strip()))
     return tuple(out)
 
 
@@ -335,10 +339,10 @@ class _LimitWords(_Words):
         self.lim, self.until, self.action, self.to = lim, until, action, to
 
     def special(self, name):
-        lang = self.lang
-        table = {"until": lambda: self.until, "action": lambda: _human(self.action, lang),
-                 "to": lambda: self.to, "until_offset": lambda: (
-                     L.offset_words(self.lim.until.offsets, lang) if self.lim.until else None)}
+        table = {"until": lambda: self.until, "action": lambda: _human(self.action, self.lang),
+                 "to": lambda: self.to,
+                 "until_offset": lambda: (L.offset_words(self.lim.until.offsets, self.lang)
+                                          if self.lim.until else None)}
         return table[name]()  # only the name asked for is worked out
 
     def render(self) -> str:

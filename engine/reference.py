@@ -53,6 +53,12 @@ class _Scope:
             return int(shift(from_epoch(base, self.tz), expr.offsets, self.tz).timestamp())
         return base + sum(o.sign * o.amount * UNITS[o.unit] for o in expr.offsets)
 
+    def after(self, t: int, duration) -> int:
+        """``t`` plus ``duration`` (calendar days moved on the calendar)."""
+        if duration.unit in CALENDAR_UNITS:
+            return int(shift(from_epoch(t, self.tz), (duration,), self.tz).timestamp())
+        return t + duration.seconds
+
     def since(self, duration) -> int:
         """The evaluation time minus ``duration`` (calendar days moved on the calendar)."""
         if duration.unit in CALENDAR_UNITS:
@@ -132,7 +138,7 @@ class ReferenceEvaluator:
             if e is not None and e.anchor != NOW and e.field is not None:
                 refs.append(f"{e.anchor}.{e.field}")
 
-        for p in list(entry.when.values()) + list(entry.absent):
+        for p in entry.patterns():
             refs.extend(p.same.values())
             for field, cond in p.where.items():
                 if self._kind(p.types, field) != TIME:
@@ -173,7 +179,22 @@ class ReferenceEvaluator:
                 continue
             if any(self.holds(p, f, scope) for p in entry.absent for f in facts):
                 continue
+            if not all(self.count_holds(c, facts, scope) for c in entry.count):
+                continue
             yield bound
+
+    def count_holds(self, c, facts: list[Fact], scope: _Scope) -> bool:
+        """The README's count: the facts satisfying ``c`` (bound ones included); with
+        ``within``, the most of them whose times fit in a closed span that long."""
+        times = sorted(f["t"] for f in facts if self.holds(c, f, scope))
+        if c.within is None:
+            n = len(times)
+        else:
+            n = max((sum(1 for u in times if t <= u <= scope.after(t, c.within))
+                     for t in times), default=0)
+        if c.at_least is not None and n < c.at_least:
+            return False
+        return c.at_most is None or n <= c.at_most
 
     def matches(self, timeline, at: dt.datetime) -> list[Match]:
         now = epoch(at)

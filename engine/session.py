@@ -103,6 +103,11 @@ class Ruleset:
                 _dre.delete_state(self._handle, sid)
             return firings
 
+    def __reduce__(self):
+        """Refuse: the handle means another ruleset (or none) in any other process."""
+        raise TypeError("a durable-rules ruleset is a handle into this process's engine and "
+                        "cannot be pickled; pickle the Rulebook, which compiles again")
+
     def close(self) -> None:
         """Free the ruleset in the C core (its handle table is finite)."""
         with _ENGINE_LOCK:

@@ -124,7 +124,6 @@ def localize(naive: dt.datetime, tz) -> dt.datetime:
     return aware
 
 
-_localize = localize  # the old private name
 
 
 def shift(moment: dt.datetime, offsets, tz: dt.tzinfo,

@@ -18,7 +18,7 @@ from .advice import Advice
 from .compiler import Program, compile_policy
 from .events import Timeline, load_timeline, timeline_from_document
 from .lang import check_lang
-from .load import LoadedPolicy, load_policy
+from .load import LoadedPolicy, load_policy, policy_from_resolved
 from .problems import InvalidInput, Problem
 from .source import Document
 
@@ -55,7 +55,18 @@ class Rulebook:
 
         self.loaded = loaded
         self.program: Program = compile_policy(loaded)
+        self._kind = evaluator
         self._evaluator = make_evaluator(self.program, evaluator)
+
+    def __reduce__(self):
+        """Pickle as the resolved policy document; unpickling recompiles it.
+
+        The engine's rulesets are handles into process-global C tables: shared with
+        another process, they would evaluate whatever policy that process registered
+        under them. The document (data and positions) is plain data, and compiling it
+        again gives the same advice in any process.
+        """
+        return (_from_document, (self.loaded.document, self._kind))
 
     @classmethod
     def load(cls, ref: str | Path = "standard", *, text: str | None = None,
@@ -66,6 +77,11 @@ class Rulebook:
     @property
     def name(self) -> str:
         return self.loaded.name
+
+    @property
+    def digest(self) -> str:
+        """sha256 of the resolved policy (see :attr:`LoadedPolicy.digest`)."""
+        return self.loaded.digest
 
     def recommend(self, events: Events, at: Any, lang: str | None = None) -> Advice:
         """What to do now, what comes next, and what is held back, as of ``at``.
@@ -87,3 +103,8 @@ class Rulebook:
     def close(self) -> None:
         """Free the engine's rulesets (optional; also done when collected)."""
         self._evaluator.close()
+
+
+def _from_document(document: Document, evaluator: str) -> Rulebook:
+    """Unpickling: compile the policy again, in this process."""
+    return Rulebook(policy_from_resolved(document), evaluator=evaluator)

@@ -34,6 +34,9 @@ COMMANDS = {
     "describe": ("rulebook.commands.describe", "what a policy does, in plain words"),
     "calendar": ("rulebook.commands.calendar", "write the advice as an iCalendar file of to-dos"),
     "playground": ("rulebook.commands.playground", "edit a policy in the browser, see its advice"),
+    "batch": ("rulebook.commands.batch", "advice for many applications: JSON Lines in and out"),
+    "serve": ("rulebook.commands.serve", "serve the advice over HTTP, with decision logs"),
+    "replay": ("rulebook.commands.replay", "what a new policy would change in a decision log"),
 }
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 

@@ -4,8 +4,8 @@ The engine says *that* a rule matched; a coach needs to know *why*. This module
 re-reads the policy language's definition (README "Policy language") directly over the
 facts, in plain Python: for an entry that matched, the facts bound to its names; for
 one that did not, its *near miss*: the assignment that got furthest and the first test
-that failed there (a pattern's test, a field a window needs, or an ``absent`` pattern
-that a fact satisfies). Derived facts are the engine's, so the explanation is of the
+that failed there (a pattern's test, a field a window needs, an ``absent`` pattern
+that a fact satisfies, or a count that finds too few or too many facts). Derived facts are the engine's, so the explanation is of the
 same run that produced the advice; where this reading and the engine disagree on
 whether an entry matched, the explanation says so.
 """
@@ -77,8 +77,11 @@ class _Reader:
     def value(self, fact: Fact, name: str) -> Any:
         return fact.get("t" if name == "at" else name)
 
-    def moment(self, expr: TimeExpr, bound: dict[str, Fact]) -> tuple[Optional[int], str]:
-        if expr.anchor == NOW:
+    def moment(self, expr: TimeExpr, bound: dict[str, Fact],
+               base: Optional[int] = None) -> tuple[Optional[int], str]:
+        if base is not None:
+            pass  # a given time (a count's span starts at each fact)
+        elif expr.anchor == NOW:
             base = self.now
         else:
             fact = bound.get(expr.anchor)
@@ -204,11 +207,41 @@ class _Reader:
                     self.miss(depth, 1, why)
                     self.blocked.append(f"{_names(bound, self.tz)}: {why}")
                     return
+        for j, c in enumerate(self.entry.count):
+            why = self.count_fails(c, bound)
+            if why:
+                why = f"count {j + 1} ({_pattern_words(c)}: {_count_words(c)}) {why}"
+                self.miss(depth, 1, why)
+                self.blocked.append(f"{_names(bound, self.tz)}: {why}")
+                return
         self.results.append(dict(bound))
+
+    def count_fails(self, c, bound: dict[str, Fact]) -> str:
+        """Why count ``c`` does not hold for ``bound``, or '' when it does."""
+        found = sorted((f for f in self.facts
+                        if f["type"] in c.types and self.test(c, f, bound) is None),
+                       key=lambda f: (f["t"], f["seq"], f["id"]))
+        best = found
+        if c.within is not None:  # the most facts in one span that long
+            ends = {f["id"]: self.moment(TimeExpr(NOW, None, (c.within,), ""), {},
+                                         base=f["t"])[0] for f in found}
+            spans = [[g for g in found if f["t"] <= g["t"] <= ends[f["id"]]] for f in found]
+            best = max(spans, key=len, default=[])
+        n = len(best)
+        if (c.at_least is None or n >= c.at_least) and (c.at_most is None or n <= c.at_most):
+            return ""
+        shown = "; ".join(describe(f, self.tz) for f in best[:4]) + ("; ..." if n > 4 else "")
+        return f"finds {n}" + (f": {shown}" if n else "")
 
 
 def _names(bound: dict[str, Fact], tz) -> str:
     return ", ".join(f"{k} = {describe(f, tz)}" for k, f in bound.items())
+
+
+def _count_words(c) -> str:
+    parts = ([f"at least {c.at_least}"] if c.at_least is not None else []) + \
+        ([f"at most {c.at_most}"] if c.at_most is not None else [])
+    return " and ".join(parts) + (f" within {c.within.words()}" if c.within else "")
 
 
 def _pattern_words(p: Pattern) -> str:

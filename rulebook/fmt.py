@@ -26,16 +26,16 @@ from .problems import InvalidInput, Problem, did_you_mean
 from .source import load_text
 
 WIDTH = 100
-_PATTERN = ["fact", "same", "after", "before", "since", "where"]
+_PATTERN = ["fact", "same", "after", "before", "since", "where", "at_least", "at_most", "within"]
 ORDER: dict[str, list[str]] = {
     "policy": ["$schema", "policy", "extends", "title", "languages", "description", "settings",
                "guidelines", "derive", "rules", "limits", "texts"],
     "settings": ["channels", "office_hours", "holidays"],
     "office_hours": ["days", "start", "end"],
-    "derive": ["fact", "enabled", "sources", "when", "absent", "at", "set"],
-    "rules": ["action", "enabled", "sources", "priority", "when", "absent", "to", "window",
+    "derive": ["fact", "enabled", "sources", "when", "absent", "count", "at", "set"],
+    "rules": ["action", "enabled", "sources", "priority", "when", "absent", "count", "to", "window",
               "office_hours", "channel", "reason", "draft"],
-    "limits": ["enabled", "sources", "applies_to", "except", "when", "absent", "until",
+    "limits": ["enabled", "sources", "applies_to", "except", "when", "absent", "count", "until",
                "reason"],
     "pattern": _PATTERN,
     "window": ["start", "due", "end"],
@@ -169,7 +169,7 @@ def _child_kind(kind: str, key) -> str:
     if kind.startswith("section:"):
         return kind.split(":", 1)[1]
     if kind in ("derive", "rules", "limits"):
-        return {"when": "when", "absent": "absent", "window": "window",
+        return {"when": "when", "absent": "absent", "count": "absent", "window": "window",
                 "channel": "channel"}.get(key, "")
     if kind == "when":
         return "pattern"
@@ -181,7 +181,7 @@ def _child_kind(kind: str, key) -> str:
 
 
 def _reorder_lists(node, kind: str) -> None:
-    """Patterns inside ``absent`` lists."""
+    """Patterns inside ``absent`` and ``count`` lists."""
     if isinstance(node, CommentedMap):
         for key, value in node.items():
             child = _child_kind(kind, key)

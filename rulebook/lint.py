@@ -65,7 +65,7 @@ def lint(policy: Policy, doc: Document, complete: bool = True) -> list[Problem]:
 def _uncovered_citations(policy: Policy, doc: Document, warn) -> None:
     """Citations on derivations nothing reads: no behaviour implements them."""
     derive = policy.active("derive")
-    reads = lambda e: {t for p in list(e.when.values()) + e.absent for t in p.types}  # noqa: E731
+    reads = lambda e: {t for p in e.patterns() for t in p.types}  # noqa: E731
     needed = {t for s in ("rules", "limits") for e in policy.active(s).values() for t in reads(e)}
     for _ in range(len(derive) + 1):
         grown = needed | {t for did, d in derive.items() if (d.fact or did) in needed
@@ -162,7 +162,7 @@ def _forbids_all(policy: Policy, lid: str, lim, warn) -> None:
     contact = {r.action for r in policy.active("rules").values() if r.channel is not None}
     held = contact if lim.applies_to == "all" else contact & set(lim.applies_to)
     held -= set(lim.except_)
-    if not contact or held != contact or lim.absent:
+    if not contact or held != contact or lim.absent or lim.count:
         return
     for name, p in lim.when.items():
         if not (_bare(p) and set(p.types) <= _ALWAYS_THERE):

@@ -8,7 +8,8 @@ add or disable them:
 - ``limits``: no-pestering and stated-instruction limits that hold actions back.
 
 Each entry matches facts with *patterns*: ``when`` binds names to facts that must all
-be present; ``absent`` lists facts that must not exist. See README "Policy language".
+be present; ``absent`` lists facts that must not exist; ``count`` says how many facts
+may match a pattern (at least, at most). See README "Policy language".
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
-                      WithJsonSchema, model_validator)
+                      WithJsonSchema, field_validator, model_validator)
 
 from .events import Channel
 from .timeexpr import (DURATION_SYNTAX, EXPR_SYNTAX, Offset, TimeExpr, parse_duration,
@@ -93,6 +94,42 @@ class Pattern(_Model):
         return [self.fact] if isinstance(self.fact, str) else list(self.fact)
 
 
+MAX_COUNT = 5  # the most facts a count may need: each is one more pattern on the engine
+
+
+class Count(Pattern):
+    """How many facts match a pattern: ``at_least`` and/or ``at_most`` (``absent`` is
+    ``at_most: 0``), counting every fact, bound ones included. With ``within``, the
+    count is of the most matching facts whose times all fit in a span that long."""
+
+    at_least: int | None = Field(default=None, ge=1, le=MAX_COUNT,
+                                 description=f"at least this many facts (1..{MAX_COUNT})")
+    at_most: int | None = Field(default=None, ge=0, le=MAX_COUNT - 1,
+                                description=f"at most this many facts (0..{MAX_COUNT - 1})")
+    within: Duration | None = Field(default=None,
+                                    description="count only facts this close together in time")
+
+    @field_validator("at_least", "at_most", mode="before")
+    @classmethod
+    def _capped(cls, value: Any, info) -> Any:
+        low, high = (1, MAX_COUNT) if info.field_name == "at_least" else (0, MAX_COUNT - 1)
+        if isinstance(value, int) and not isinstance(value, bool) and not low <= value <= high:
+            raise ValueError(f"{low}..{high} only: a count reads at most "
+                             f"{MAX_COUNT} facts (each is one more pattern for the engine); "
+                             "count fewer, or derive a fact that stands for several")
+        return value
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "Count":
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("a count needs 'at_least' or 'at_most' (or both)")
+        if self.at_least is not None and self.at_most is not None \
+                and self.at_least > self.at_most:
+            raise ValueError(f"'at_least: {self.at_least}' is more than "
+                             f"'at_most: {self.at_most}': this count can never hold")
+        return self
+
+
 class Window(_Model):
     """When to act: from ``start``, ideally by ``due``, at the latest by ``end``."""
 
@@ -121,6 +158,12 @@ class _Entry(_Model):
     enabled: bool = True
     when: dict[Id, Pattern] = Field(min_length=1)
     absent: list[Pattern] = Field(default_factory=list)
+    count: list[Count] = Field(default_factory=list,
+                               description="patterns with how many facts may match them")
+
+    def patterns(self) -> list[Pattern]:
+        """Every pattern of the entry: ``when``, then ``absent``, then ``count``."""
+        return list(self.when.values()) + list(self.absent) + list(self.count)
 
 
 class Derivation(_Entry):

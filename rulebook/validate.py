@@ -13,7 +13,7 @@ import string
 from dataclasses import dataclass, field
 
 from .guidelines import builtin as builtin_guidelines, catalogue
-from .policy import Condition, Limit, Pattern, Policy, Rule
+from .policy import Condition, Count, Limit, Pattern, Policy, Rule
 from .problems import Problem, did_you_mean
 from .source import Document
 from .timeexpr import TimeExpr, parse_time_expr
@@ -24,6 +24,36 @@ MAX_POSITIVE = 16  # durable-rules' limit of positive patterns per rule (with 'n
 RESERVED = {NOW, "to", "channel", "start", "due", "end", "action", "until", "application",
             "start_offset", "due_offset", "end_offset", "until_offset"}
 _REF = re.compile(r"^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$")
+_WORD = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+def count_references(c: Pattern, fact_fields: dict[str, dict[str, object]]
+                     ) -> dict[str, set[str]]:
+    """The bound names a counted pattern reads, each with the fact properties it reads
+    (``t`` for a fact's time, ``seq`` for its place in the order): what the count's
+    value depends on, besides the evaluation time."""
+    out: dict[str, set[str]] = {}
+    for ref in c.same.values():
+        m = _REF.match(ref)
+        if m:
+            out.setdefault(m.group(1), set()).add("t" if m.group(2) == "at" else m.group(2))
+    for rel in (c.after, c.before):
+        if rel is not None:
+            out.setdefault(rel, set()).add("seq")
+    for fname, cond in c.where.items():
+        if not any(field_kind(fact_fields.get(t, {}).get(fname)) == TIME for t in c.types):
+            continue  # other operands are literals
+        for op, value in cond.tests():
+            if op in ("exists", "in") or not isinstance(value, str):
+                continue
+            try:
+                expr = parse_time_expr(value)
+            except ValueError:
+                continue
+            if expr.anchor != NOW:
+                field = expr.field or "at"
+                out.setdefault(expr.anchor, set()).add("t" if field == "at" else field)
+    return out
 
 
 @dataclass
@@ -102,10 +132,37 @@ class _Checker:
             scope[alias] = pattern.types
         for i, pattern in enumerate(entry.absent):
             uses_now |= self.check_pattern(base + ("absent", i), pattern, scope)
-        if len(entry.when) + (1 if uses_now else 0) > MAX_POSITIVE:
+        for i, count in enumerate(entry.count):
+            self.check_count(base + ("count", i), count, scope)
+        positive = len(entry.when) + (1 if uses_now else 0) + \
+            sum(1 for c in entry.count if c.at_least is not None)
+        if positive > MAX_POSITIVE:
             self.err(base + ("when",), f"at most {MAX_POSITIVE} facts can be matched at once "
-                     "(the evaluation time counts as one)")
+                     "(the evaluation time counts as one, and so does each 'at_least' count)")
         return scope
+
+    def check_count(self, path: tuple, c: Count, scope: dict[str, list[str]]) -> None:
+        """A count's pattern is checked like an ``absent`` one; and what the engine needs:
+        exact durations, ``in`` values it can match as words, few enough patterns."""
+        self.check_pattern(path, c, scope)
+        if c.within is not None and c.within.unit == "bd":
+            self.err(path + ("within",), "'within' takes exact durations (m, h, d, w), "
+                     "not business days")
+        for fname, cond in c.where.items():
+            if cond.in_ is not None and len(cond.in_) > 1:
+                for v in cond.in_:
+                    if not (isinstance(v, str) and _WORD.match(v)):
+                        self.err(path + ("where", fname, "in"),
+                                 f"in a count, 'in' values must be plain words (letters, digits, "
+                                 f"'_'), not {v!r}", "count each value separately")
+                        break
+        refs = count_references(c, self.fields)
+        needed = 1 + len(refs) + max(c.at_least or 0, (c.at_most + 1) if c.at_most is not None
+                                     else 0)
+        if needed > MAX_POSITIVE:
+            self.err(path, f"this count reads {len(refs)} bound names and up to "
+                     f"{needed - 1 - len(refs)} facts: more than the engine's "
+                     f"{MAX_POSITIVE} patterns")
 
     def check_pattern(self, path: tuple, p: Pattern, scope: dict[str, list[str]]) -> bool:
         uses_now = p.since is not None
@@ -362,10 +419,14 @@ class _Checker:
         deps: dict[tuple[str, str], set[str]] = {}
         for section in ("derive", "rules", "limits"):
             for eid, entry in self.policy.active(section).items():
-                read = {t for p in list(entry.when.values()) + entry.absent for t in p.types}
+                read = {t for p in entry.patterns() for t in p.types}
                 deps[(section, eid)] = {t for t in read if t in self.producers}
         level: dict[str, int] = {}
         visiting: set[str] = set()
+
+        def counted(key: tuple[str, str]) -> int:
+            """An entry with counts runs a stratum later: the stratum before it counts."""
+            return 1 if self.policy.active(key[0])[key[1]].count else 0
 
         def fact_level(name: str, trail: tuple) -> int:
             if name in level:
@@ -378,15 +439,17 @@ class _Checker:
             visiting.add(name)
             lv = 1
             for did in self.producers[name]:
+                mine = 1
                 for dep in deps[("derive", did)]:
-                    lv = max(lv, fact_level(dep, trail + (name,)) + 1)
+                    mine = max(mine, fact_level(dep, trail + (name,)) + 1)
+                lv = max(lv, mine + counted(("derive", did)))
             visiting.discard(name)
             level[name] = lv
             return lv
 
         strata = {}
         for key, read in deps.items():
-            strata[key] = max([1] + [fact_level(n, ()) + 1 for n in read])
+            strata[key] = max([1] + [fact_level(n, ()) + 1 for n in read]) + counted(key)
         for name in self.producers:
             for did in self.producers[name]:
                 strata[("derive", did)] = fact_level(name, ())

@@ -209,3 +209,35 @@ def test_where_and_since_count_calendar_days_too(evaluator):
                         .actions}
     assert "recent" not in {r.action for r in book.recommend(
         events(at), "2026-11-01T12:30:00-05:00").actions}
+
+
+_COUNT = """
+policy: count_test
+rules:
+  busy:
+    action: busy
+    sources: [G20]
+    when:
+      r: {fact: reply}
+    count:
+      - {fact: call, at_least: 2, within: 1d}
+    window: {start: r, due: r + 1h}
+    reason: Busy.
+"""
+
+
+@pytest.mark.parametrize("evaluator", ["durable", "reference"])
+def test_a_count_within_days_spans_calendar_days(evaluator):
+    book = Rulebook.load(text=_COUNT, evaluator=evaluator)
+
+    def events(second):
+        return {"timezone": "Europe/Berlin", "events": [
+            {"type": "call", "at": "2026-10-24T12:00:00+02:00", "outcome": "reached"},
+            {"type": "call", "at": second, "outcome": "reached"},
+            {"type": "reply", "at": "2026-10-26T09:00:00+01:00", "kind": "other"}]}
+
+    at = "2026-10-26T09:30:00+01:00"
+    # 25 Oct 12:00 CET is one calendar day after 24 Oct 12:00 CEST (25 real hours)
+    assert [r.action for r in book.recommend(events("2026-10-25T12:00:00+01:00"), at).actions] \
+        == ["busy"]
+    assert book.recommend(events("2026-10-25T12:01:00+01:00"), at).actions == []

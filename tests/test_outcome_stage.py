@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from rulebook.advice import HeldBack, Recommendation, Window
 from rulebook.engine.outcome import _parsed, _same_json
-from rulebook.engine.timing import OfficeClock, _localize, words_time
+from rulebook.engine.timing import OfficeClock, localize, words_time
 from rulebook.policy import OfficeHours
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -28,7 +28,8 @@ def _long_way(template: str):
             out.append((literal, None, "", ""))
         else:
             name, _, default = name.partition("|")
-            out.append((literal, name.strip(), spec or "", default.strip() or "(unknown)"))
+            # an empty default: the word for "(unknown)" follows the language
+            out.append((literal, name.strip(), spec or "", default.strip()))
     return tuple(out)
 
 
@@ -45,8 +46,8 @@ def test_office_bounds_on_a_dst_change_day_are_those_worked_out_each_time():
     for tz, day in ((BERLIN, dt.date(2026, 3, 29)), (NEW_YORK, dt.date(2026, 11, 1)),
                     (BERLIN, dt.date(2026, 6, 1))):
         clock = OfficeClock(hours, tz)
-        start = _localize(dt.datetime.combine(day, dt.time(1, 30)), tz)
-        end = _localize(dt.datetime.combine(day, dt.time(17, 0)), tz)
+        start = localize(dt.datetime.combine(day, dt.time(1, 30)), tz)
+        end = localize(dt.datetime.combine(day, dt.time(17, 0)), tz)
         assert clock._bounds(day) == (start, end)
         assert clock._bounds(day)[0].utcoffset() == start.utcoffset()
 
