@@ -26,6 +26,8 @@ from rulebook.bounds import MAX_JOIN
 from rulebook.compiler import INIT_TYPE, fnv1a32
 from rulebook.events import EndOfDay, Timeline
 from rulebook.problems import InvalidInput
+
+_POLICY_SECTIONS = ("derive", "rules", "limits")
 from rulebook.vocabulary import NOW
 
 TYPE_RANK = {name: i for i, name in enumerate((
@@ -174,8 +176,8 @@ def check_join(program, stratum, present: list[Fact]) -> None:
         counts[fact["type"]] = counts.get(fact["type"], 0) + 1
     seen = set()
     for entry in stratum.entries.values():
-        if (entry.section, entry.id) in seen:
-            continue
+        if (entry.section, entry.id) in seen or entry.section not in _POLICY_SECTIONS:
+            continue  # a count's own rule: its chain is bounded by the count's cap
         seen.add((entry.section, entry.id))
         work = 1
         for pattern in program.policy.active(entry.section)[entry.id].when.values():

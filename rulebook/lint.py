@@ -9,7 +9,8 @@ alone, without any timeline:
 - a limit that forbids all contact, for good, as soon as there is an interview;
 - two rules that recommend the same action to the same person at once;
 - a guideline cited by a derivation whose fact no rule or limit reads;
-- a message draft longer than its channel allows (:mod:`rulebook.drafts`).
+- a message draft longer than its channel allows (:mod:`rulebook.drafts`);
+- a text missing in a language the policy promises (:func:`rulebook.lang.lint_languages`).
 
 A guideline cited by a limit is implemented by that limit, and one cited by a
 derivation is implemented by the rules and limits that read the derived fact.
@@ -20,6 +21,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from .drafts import lint_drafts
+from .lang import lint_languages
 from .policy import Condition, Pattern, Policy, Rule
 from .problems import Problem
 from .source import Document
@@ -54,6 +56,7 @@ def lint(policy: Policy, doc: Document, complete: bool = True) -> list[Problem]:
                  f"'{a.action}' to the same person at once",
                  "make them exclusive (a 'where' test or an 'absent' pattern), or disable one",
                  key=True)
+    lint_languages(policy, doc, warn)
     if complete:
         _uncovered_citations(policy, doc, warn)
     return out
