@@ -33,7 +33,7 @@ ORDER: dict[str, list[str]] = {
     "office_hours": ["days", "start", "end"],
     "derive": ["fact", "enabled", "sources", "when", "absent", "count", "at", "set"],
     "rules": ["action", "enabled", "sources", "priority", "when", "absent", "count", "to", "window",
-              "office_hours", "channel", "reason"],
+              "office_hours", "channel", "logs", "reason"],
     "limits": ["enabled", "sources", "applies_to", "except", "when", "absent", "count", "until",
                "reason"],
     "pattern": _PATTERN,
