@@ -150,3 +150,87 @@ def test_notes_that_stop_after_two_are_abandonment():
     book = Rulebook.load(str(BEFORE_FIX))
     with pytest.raises(inv.InvariantFailure, match="keeps_in_touch"):
         inv.keeps_in_touch(book, LONG_WAIT, _at("2026-03-02T12:00:00+01:00"))
+
+
+# -- the search finds each of them from a clean state -------------------------------------
+
+# Each finding planted back, alone, into the fixed standard policy (a layer on it), with
+# the invariant that must catch it and what its message says.
+PLANTED = {
+    "two_status_contacts_at_once": ("no_pestering", "both to do now", """\
+rules:
+  follow_up_call:
+    absent:
+      - {fact: call, after: s}
+      - {fact: follow_up_sent, after: s}
+"""),
+    "follow_up_before_the_stated_date": ("no_pestering", "before the stated decision date", """\
+rules:
+  send_follow_up_email:
+    absent:
+      - {fact: thank_you_sent, after: iv}
+      - {fact: follow_up_sent, after: iv}
+      - {fact: closed}
+limits:
+  stated_decision_date:
+    applies_to: [follow_up_call, retry_call, check_in, periodic_check_in, final_nudge]
+"""),
+    "silence_after_an_invitation": ("keeps_in_touch", "no status contact", """\
+rules:
+  check_in_after_invitation: {enabled: false}
+"""),
+    "monthly_notes_stop_after_two": ("keeps_in_touch", "take a while", """\
+limits:
+  gave_up:
+    applies_to: [follow_up_call, retry_call, check_in, periodic_check_in, final_nudge,
+                 send_follow_up_email]
+"""),
+}
+SEEDS = (0, 1)
+
+
+def _search(book, invariant: str, seed: int):
+    from rulebook.testing.check import EXAMPLES, check_policy
+
+    found = check_policy(book, {invariant: inv.INVARIANTS[invariant]}, examples=EXAMPLES,
+                         seed=seed, shrink=False)
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("finding", sorted(PLANTED))
+def test_the_search_finds_each_planted_finding(tmp_path, finding, seed):
+    invariant, words, layer = PLANTED[finding]
+    path = tmp_path / f"{finding}.yaml"
+    path.write_text(f"policy: planted\nextends: standard\n{layer}")
+    found = _search(Rulebook.load(str(path)), invariant, seed)
+    assert found is not None, f"{finding} not found with seed {seed}"
+    assert words in found.failure.message, found.failure.message
+    FOUND_AFTER[(finding, seed)] = found.examples
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_search_finds_the_stated_channel_bug(monkeypatch, seed):
+    """The engine's channel choice as it was: a next_steps event logged as a date only is
+    not seen until the end of its day."""
+    from rulebook.engine import outcome
+    from rulebook.engine.facts import person_key
+
+    def as_before(timeline, at):
+        events = [e for e in timeline.events if e.type == "next_steps" and e.preferred_channel
+                  and e.at <= at]
+        events.sort(key=lambda e: (e.at, e.preferred_channel, e.from_ or ""), reverse=True)
+        return [(person_key(e.from_) if e.from_ else None, e.preferred_channel) for e in events]
+
+    monkeypatch.setattr(outcome, "_stated_channels", as_before)
+    found = _search(Rulebook.load("standard"), "follows_stated_channel", seed)
+    assert found is not None and "they asked for" in found.failure.message
+    FOUND_AFTER[("stated_channel_of_a_date_only_event", seed)] = found.examples
+
+
+@pytest.mark.parametrize("invariant", ["no_pestering", "keeps_in_touch"])
+def test_the_search_fails_the_standard_policy_as_it_was(invariant):
+    assert _search(Rulebook.load(str(BEFORE_FIX)), invariant, SEEDS[0]) is not None
+
+
+FOUND_AFTER: dict = {}  # (finding, seed) -> timelines tried until the first failure

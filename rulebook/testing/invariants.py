@@ -235,10 +235,11 @@ def no_pestering(book, events: dict, at: dt.datetime, *, days: int = 42,
         if len(week) > max_per_week:
             fail(f"{len(week)} status contacts within a week")
         timeline = as_timeline(sim.events)
-        # a call that reached no one may be tried once more a day later (G13)
+        # a call may be tried once more a day after one that reached no one (G13): calls
+        # do not space calls, written follow-ups do
         retry = d.event["type"] == "call"
         before = [e.at for e in timeline.events if e.type in CONTACT_EVENTS and e.at < d.at
-                  and not (retry and e.type == "call" and e.outcome != "reached")]
+                  and not (retry and e.type == "call")]
         recent = [t for t in before if d.at - t < gap]
         if recent:
             fail(f"two status contacts {d.at - max(recent)} apart: {_who(d.recommendation)} "
