@@ -1,10 +1,12 @@
 """`fmt` on real files: what it keeps, what it refuses, and what it never leaves behind."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -267,3 +269,22 @@ def test_killed_mid_write_it_leaves_no_temporary_file(tmp_path, signum, code):
         proc.wait()
     assert [p.name for p in tmp_path.iterdir()] == ["p.yaml"]
     assert path.read_text() == MESSY
+
+
+_HOSTILE = sorted(p for p in (Path(__file__).parent / "hostile").glob("*")
+                  if p.suffix in (".yaml", ".yml", ".json"))
+
+
+@pytest.mark.parametrize("original", _HOSTILE, ids=lambda p: p.name)
+def test_fmt_on_the_hostile_corpus_formats_or_refuses_on_located_lines(tmp_path, capsys,
+                                                                        original):
+    path = tmp_path / original.name
+    shutil.copyfile(original, path)
+    before = path.read_bytes()
+    code, _, err = _fmt(path, capsys)
+    assert code in (0, 2), err
+    assert all(line.startswith(f"{path}:") for line in err.splitlines()), err
+    if code == 2:
+        assert path.read_bytes() == before
+    elif path.read_bytes() != before:
+        assert _fmt(path, capsys)[0:2] == (0, "")  # a fixed point in one run
