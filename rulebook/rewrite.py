@@ -47,13 +47,13 @@ def read(path: str | Path) -> Read:
     """Read a file through :func:`rulebook.source.read_text` (regular files only, size
     capped, UTF-8 located), keeping a byte-order mark and line ends as they are."""
     name = str(path)
-    real = Path(path).resolve()
     try:
+        real = Path(path).resolve()
         st = os.stat(real)  # before reading: a change while fmt runs is then caught
     except FileNotFoundError:
         raise _refuse(name, "no such file") from None
-    except (OSError, ValueError):
-        st = None  # read_text says what is wrong
+    except (OSError, ValueError, RuntimeError):  # a loop of links, a NUL in the name...
+        real, st = Path(path), None  # read_text says what is wrong
     text = read_text(path)  # problems name the file as the user gave it
     st = st or os.stat(real)
     if text:

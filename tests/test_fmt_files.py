@@ -233,6 +233,17 @@ def test_deep_nesting_is_refused_on_one_line(tmp_path, capsys, nested):
     assert code == 2 and err.count("\n") == 1 and err.startswith(f"{path}:")
 
 
+def test_odd_names_are_located_escaped_errors(tmp_path, capsys):
+    loop = tmp_path / "loop1.yaml"
+    loop.symlink_to(tmp_path / "loop2.yaml")
+    (tmp_path / "loop2.yaml").symlink_to(loop)
+    for name, what in [(str(loop), "too many levels of symbolic links"),
+                       (str(tmp_path / "a\x00b.yaml"), "a NUL character in its name"),
+                       (str(tmp_path / "a\x1b[31mb.yaml"), "no such file")]:
+        code, _, err = _fmt(name, capsys)
+        assert code == 2 and err.count("\n") == 1 and what in err and "\x1b" not in err
+
+
 def test_a_file_that_is_not_utf8_is_a_located_error(tmp_path, capsys):
     path = tmp_path / "p.yaml"
     path.write_bytes(b"policy: caf\xe9\n")
