@@ -32,7 +32,7 @@ from rulebook.vocabulary import NOW
 TYPE_RANK = {name: i for i, name in enumerate((
     "interview_scheduled", "interview", "contact_details", "next_steps", "referral_contact",
     "thank_you_sent", "promise", "materials_sent", "follow_up_sent", "call", "reply",
-    "withdrawn"))}
+    "withdrawn", "snoozed", "dismissed"))}
 PERSON_FIELDS = ("to", "from", "name")
 Fact = dict[str, Any]
 
@@ -121,6 +121,8 @@ def timeline_facts(timeline: Timeline, at: dt.datetime) -> list[Fact]:
                 iv = {"type": "interviewer", "id": f"e{seq}p{len(seen)}", "seq": seq,
                       "t": fact["t"], "z": 0, "round": fact.get("round", 1),
                       "interview": fact["id"]}
+                if "final" in fact:  # an interviewer of the last round
+                    iv["final"] = fact["final"]
                 iv.update({k: v for k, v in person.items() if k != "name"})
                 iv["name"] = spelling[key]
                 facts.append(iv)

@@ -61,6 +61,8 @@ def parse_time(value: Any, tz: dt.tzinfo) -> dt.datetime:
 
 Time = Annotated[Any, Field(description="ISO 8601 time with offset, or a date")]
 Name = Annotated[str, Field(min_length=1, pattern=r"\S")]
+Purpose = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64,
+                               description="the action this performs, e.g. gracious_reply")]
 
 
 class _Strict(BaseModel):
@@ -78,7 +80,8 @@ class _Event(_Strict):
     at: Time
     note: str | None = Field(default=None, description="free text for the candidate")
 
-    @field_validator("at", "starts_at", "decision_by", "due", mode="before", check_fields=False)
+    @field_validator("at", "starts_at", "decision_by", "due", "until", mode="before",
+                     check_fields=False)
     @classmethod
     def _time(cls, value: Any, info) -> dt.datetime:
         tz = (info.context or {}).get("tz", dt.timezone.utc)
@@ -90,12 +93,14 @@ class InterviewScheduled(_Event):
     starts_at: Time
     interviewers: list[Person] = []
     round: StrictInt = Field(default=1, ge=1)
+    final: StrictBool | None = Field(default=None, description="the last round")
 
 
 class Interview(_Event):
     type: Literal["interview"]
     interviewers: list[Person] = Field(min_length=1)
     round: StrictInt = Field(default=1, ge=1)
+    final: StrictBool | None = Field(default=None, description="the last round")
 
 
 class NextSteps(_Event):
@@ -118,18 +123,21 @@ class ThankYouSent(_Event):
     type: Literal["thank_you_sent"]
     to: Name
     channel: Channel
+    purpose: Purpose | None = None
 
 
 class FollowUpSent(_Event):
     type: Literal["follow_up_sent"]
     to: Name | None = None
     channel: Channel
+    purpose: Purpose | None = None
 
 
 class Call(_Event):
     type: Literal["call"]
     to: Name | None = None
     outcome: Outcome
+    purpose: Purpose | None = None
 
 
 class Reply(_Event):
@@ -159,9 +167,26 @@ class Withdrawn(_Event):
     type: Literal["withdrawn"]
 
 
+class Snoozed(_Event):
+    """The candidate put an action off (for one person, or for everyone) until a time."""
+
+    type: Literal["snoozed"]
+    action: Name
+    to: Name | None = None
+    until: Time
+
+
+class Dismissed(_Event):
+    """The candidate decided not to do an action (for one person, or at all)."""
+
+    type: Literal["dismissed"]
+    action: Name
+    to: Name | None = None
+
+
 EVENT_MODELS = {m.model_fields["type"].annotation.__args__[0]: m for m in (
     InterviewScheduled, Interview, NextSteps, ContactDetails, ThankYouSent, FollowUpSent,
-    Call, Reply, MaterialsSent, Promise, ReferralContact, Withdrawn)}
+    Call, Reply, MaterialsSent, Promise, ReferralContact, Withdrawn, Snoozed, Dismissed)}
 EVENT_TYPES = tuple(EVENT_MODELS)
 
 AnyEvent = Annotated[Union[tuple(EVENT_MODELS.values())], Field(discriminator="type")]

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from . import bounds
 from .guidelines import builtin as builtin_guidelines, catalogue
-from .lang import LANG_NAMES
 from .policy import Condition, Count, Limit, Pattern, Policy, Rule
 from .problems import Problem, did_you_mean
 from .source import Document
@@ -430,17 +429,6 @@ class _Checker:
                  "due_offset", "end_offset"}
         self.check_template(base + ("reason",), r.reason, scope, extra)
         self.check_drafts(base, r.draft, scope, extra)
-        for lang in self.policy.languages[1:]:
-            texts = self.translated("rules", base[1], lang)
-            if texts is None or not texts.reason:
-                self.missing(base + ("reason",), lang, base + ("reason",))
-            for channel, draft in r.draft.items():
-                other = texts.draft.get(channel) if texts is not None else None
-                if other is None:
-                    self.missing(base + ("draft", channel), lang, base + ("draft", channel))
-                elif draft.subject is not None and other.subject is None:
-                    self.missing(("texts", lang) + base + ("draft", channel), lang,
-                                 base + ("draft", channel, "subject"), key=True)
         for lang, translation in self.policy.texts.items():
             texts = translation.rules.get(base[1])
             if texts is not None:
@@ -458,12 +446,13 @@ class _Checker:
                 if name not in actions:
                     self.err(base + (key, i), f"no rule recommends '{name}'",
                              did_you_mean(name, actions))
+        for fname, ref in lim.same.items():
+            kind = self.check_ref(base + ("same", fname), ref, scope)
+            if kind is not None and field_kind(kind) != field_kind(TEXT):
+                self.err(base + ("same", fname), f"'{fname}' is text but '{ref}' is "
+                         f"{field_kind(kind)}")
         extra = {"until", "until_offset", "action", "to"}
         self.check_template(base + ("reason",), lim.reason, scope, extra)
-        for lang in self.policy.languages[1:]:
-            texts = self.translated("limits", base[1], lang)
-            if texts is None or not texts.reason:
-                self.missing(base + ("reason",), lang, base + ("reason",))
         for lang, translation in self.policy.texts.items():
             texts = translation.limits.get(base[1])
             if texts is not None and texts.reason:
@@ -471,17 +460,6 @@ class _Checker:
                                     extra)
 
     # -- languages ----------------------------------------------------------------------
-    def translated(self, section: str, eid: str, lang: str):
-        translation = self.policy.texts.get(lang)
-        return getattr(translation, section).get(eid) if translation is not None else None
-
-    def missing(self, path, lang: str, text_path, key: bool = False) -> None:
-        """A text the policy promises in ``lang`` (``languages``) and lacks."""
-        where = ".".join(("texts", lang) + tuple(str(p) for p in text_path))
-        self.err(path, f"no {LANG_NAMES[lang]} text for this, though the policy promises "
-                 f"languages {', '.join(self.policy.languages)}", f"write it under {where}",
-                 key=key)
-
     def check_drafts(self, base, drafts, scope, extra) -> None:
         for channel, draft in drafts.items():
             path = base + ("draft", channel)
@@ -494,8 +472,10 @@ class _Checker:
         """Translations name entries that exist (a typo would silently fall back)."""
         for lang, translation in self.policy.texts.items():
             for section in ("rules", "limits"):
+                written = self.doc.data.get(section) if isinstance(self.doc.data, dict) else None
                 for eid in getattr(translation, section):
-                    if eid not in getattr(self.policy, section):
+                    # an entry the schema rejected is still written: no second error
+                    if eid not in getattr(self.policy, section) and eid not in (written or {}):
                         self.err(("texts", lang, section, eid), f"no {section[:-1]} '{eid}' "
                                  "to translate", did_you_mean(eid, getattr(self.policy, section)),
                                  key=True)

@@ -26,6 +26,8 @@ KINDS = ("no_decision", "materials_requested", "second_interview", "offer", "rej
          "other")
 EVENT_TYPES = tuple(FACT_FIELDS)  # the timeline's event types (interviewer is not one)
 EVENT_TYPES = tuple(t for t in EVENT_TYPES if t != "interviewer")
+# actions a candidate may snooze or dismiss: the shipped policies' most common ones
+ACTIONS = ("send_thank_you", "follow_up_call", "check_in", "send_follow_up_email", "write_notes")
 
 
 # -- events and timelines -----------------------------------------------------------------
@@ -59,8 +61,12 @@ def _maybe(draw, strategy, chance: int = 2):
 
 @st.composite
 def events(draw, types: Optional[tuple[str, ...]] = None, names: tuple[str, ...] = NAMES,
-           zone: str = "UTC", when: Optional[st.SearchStrategy] = None) -> dict[str, Any]:
-    """One event of the events document, as a dict (any type, or one of ``types``)."""
+           zone: str = "UTC", when: Optional[st.SearchStrategy] = None,
+           extras: frozenset = frozenset()) -> dict[str, Any]:
+    """One event of the events document, as a dict (any type, or one of ``types``).
+
+    ``extras`` names optional fields to draw too (``purpose``, ``final``): only for
+    policies that read them, so that other seeds keep giving the same timelines."""
     kind = draw(st.sampled_from(types or EVENT_TYPES))
     when = moments() if when is None else when
     at = draw(when)
@@ -76,6 +82,8 @@ def events(draw, types: Optional[tuple[str, ...]] = None, names: tuple[str, ...]
             e["interviewers"] = people
         if draw(st.booleans()):
             e["round"] = draw(st.integers(1, 3))
+        if "final" in extras and draw(st.integers(0, 3)) == 0:
+            e["final"] = draw(st.booleans())
     elif kind == "next_steps":
         for key, value in (("decision_by", st.builds(lambda m: _iso(m, zone), later)),
                            ("preferred_channel", st.sampled_from(CHANNELS)),
@@ -97,6 +105,9 @@ def events(draw, types: Optional[tuple[str, ...]] = None, names: tuple[str, ...]
         if to is not None:
             e["to"] = to
         e["outcome"] = draw(st.sampled_from(OUTCOMES))
+    if "purpose" in extras and kind in ("thank_you_sent", "follow_up_sent", "call") \
+            and draw(st.integers(0, 2)) == 0:
+        e["purpose"] = draw(st.sampled_from(PURPOSES))
     elif kind == "reply":
         e["kind"] = draw(st.sampled_from(KINDS))
         frm = _maybe(draw, names_st)
@@ -110,6 +121,13 @@ def events(draw, types: Optional[tuple[str, ...]] = None, names: tuple[str, ...]
         e["due"] = _iso(draw(later), zone)
     elif kind == "referral_contact":
         e["name"] = draw(names_st)
+    elif kind in ("snoozed", "dismissed"):
+        e["action"] = draw(st.sampled_from(ACTIONS))
+        to = _maybe(draw, names_st)
+        if to is not None:
+            e["to"] = to
+        if kind == "snoozed":
+            e["until"] = _iso(draw(later), zone)
     return e
 
 
@@ -123,9 +141,10 @@ def timelines(draw, policy=None, min_events: int = 0, max_events: int = 10,
     Given a policy (a :class:`rulebook.policy.Policy` or a loaded one), the text values
     its conditions test for are mixed into the names, so its conditions can hold.
     """
-    names, types = NAMES, EVENT_TYPES
+    names, types, extras = NAMES, EVENT_TYPES, frozenset()
     if policy is not None:
         names = tuple(sorted(set(NAMES) | set(_text_literals(policy))))
+        extras = _optional_fields_read(policy)
         read = _types_read(policy)
         if read and draw(st.integers(0, 4)):  # mostly the events the policy reads
             types = tuple(sorted(read))
@@ -133,11 +152,12 @@ def timelines(draw, policy=None, min_events: int = 0, max_events: int = 10,
     # few distinct instants, so that ties are common
     instants = draw(st.lists(moments(), min_size=1, max_size=6))
     when = st.one_of(st.sampled_from(instants), moments())
-    evs = draw(st.lists(events(types=types, names=names, zone=zone, when=when),
+    evs = draw(st.lists(events(types=types, names=names, zone=zone, when=when, extras=extras),
                         min_size=min_events, max_size=max_events))
     if interview_first or (interview_first is None and evs and draw(st.integers(0, 2)) == 0):
         first = st.just(min(instants)) if interview_first else when
-        evs.insert(0, draw(events(types=("interview",), names=names, zone=zone, when=first)))
+        evs.insert(0, draw(events(types=("interview",), names=names, zone=zone, when=first,
+                                  extras=extras)))
     if interview_first and draw(st.booleans()):  # how stories end
         ending = draw(st.sampled_from(["rejection", "offer", "withdrawn"]))
         late = st.builds(lambda h: min(instants) + dt.timedelta(hours=h), st.integers(1, 24 * 20))
@@ -172,6 +192,21 @@ def _types_read(policy) -> set[str]:
     return out & set(EVENT_TYPES)
 
 
+def _optional_fields_read(policy) -> frozenset:
+    """The optional event fields (``purpose``, ``final``) a policy's patterns read."""
+    policy = _model(policy)
+    out = set()
+    for section in ("derive", "rules", "limits"):
+        for entry in policy.active(section).values():
+            for p in entry.patterns():
+                out.update(p.where)
+                out.update(p.same)
+                out.update(r.split(".", 1)[-1] for r in p.same.values())
+            if section == "derive":
+                out.update(r.split(".", 1)[-1] for r in entry.set.values())
+    return frozenset(out & {"purpose", "final"})
+
+
 def _text_literals(policy) -> list[str]:
     policy = _model(policy)
     out = []
@@ -199,7 +234,8 @@ def evaluation_times(doc: dict[str, Any]) -> st.SearchStrategy[dt.datetime]:
 # -- policies ------------------------------------------------------------------------------
 
 # text literals: names, and one that looks like a reference to a bound fact's field
-TEXTS = NAMES + ("someone@example.com", "r0.name", "d0.to")
+PURPOSES = ("call_them", "write_them")  # what sent messages and calls were for
+TEXTS = NAMES + ("someone@example.com", "r0.name", "d0.to") + PURPOSES
 ACTIONS = ("call_them", "write_them", "wait_quietly", "thank_them")
 _TIME_UNITS = ("m", "h", "d", "w")
 
@@ -440,3 +476,134 @@ def policies(draw, max_derive: int = 3, max_rules: int = 3, max_limits: int = 2)
 
 def scope_types(scope: dict[str, list[str]]) -> set[str]:
     return {t for ts in scope.values() for t in ts}
+
+
+# -- stories: timelines weighted toward what breaks follow-up policies --------------------
+
+STORY_ZONES = ("Europe/Berlin", "America/New_York", "UTC", "Asia/Kolkata")
+_PEOPLE = ("Dana Lee", "Sam Ortiz", "Priya")
+
+
+def _day(moment: dt.datetime, zone: str) -> str:
+    """A date without a time (the end of that day, in the document's zone)."""
+    return moment.astimezone(ZoneInfo(zone)).date().isoformat()
+
+
+def _local(moment: dt.datetime, zone: str, hour: int, minute: int = 0) -> dt.datetime:
+    """``moment``'s day at ``hour``:``minute`` local time."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+@st.composite
+def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
+    """An events document told as a story, weighted toward the corners where policies
+    break: decision dates with and without a time, events logged as a date only,
+    preferred channels, long waits, replies of every kind followed by silence, many
+    contacts, several rounds, and endings. The candidate's own contacts are few or none,
+    so that following the advice (``rulebook.testing.follow_advice``) writes the rest;
+    :func:`story_times` gives the moments worth asking at."""
+    zone = draw(st.sampled_from(STORY_ZONES))
+    start = BASE + dt.timedelta(days=draw(st.integers(0, 6)), hours=draw(st.integers(0, 8)))
+    events: list[dict[str, Any]] = []
+
+    def when(moment: dt.datetime, date_only: Optional[bool] = None) -> str:
+        if date_only is None:
+            date_only = draw(st.integers(0, 3)) == 0
+        return _day(moment, zone) if date_only else _iso(moment, zone)
+
+    rounds = draw(st.sampled_from((1, 1, 1, 2, 3)))
+    interview = start
+    people: list[str] = []
+    for rnd in range(1, rounds + 1):
+        who = draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True))
+        people = sorted(set(people) | set(who))
+        iv = {"type": "interview", "at": _iso(interview, zone),
+              "interviewers": [{"name": n, "email": n.split()[0].lower() + "@example.com"}
+                               if draw(st.integers(0, 3)) else {"name": n} for n in who]}
+        if rnd > 1:
+            iv["round"] = rnd
+        events.append(iv)
+        for n in who:  # thank-yous: all, some or none
+            if draw(st.integers(0, 2)):
+                events.append({"type": "thank_you_sent", "to": n, "channel": "email",
+                               "at": when(interview + dt.timedelta(hours=draw(st.integers(
+                                   1, 30))))})
+        if rnd < rounds:
+            gap = dt.timedelta(days=draw(st.integers(3, 21)))
+            events.append({"type": "reply", "kind": "second_interview",
+                           "at": when(interview + gap / 2)})
+            interview += gap
+    if draw(st.integers(0, 4)):  # next steps, often with a date, a channel or a long wait
+        ns: dict[str, Any] = {"type": "next_steps",
+                              "at": when(interview + dt.timedelta(
+                                  hours=draw(st.sampled_from((1, 2, 24, 24 * 5, 24 * 8)))))}
+        shape = draw(st.sampled_from(("date", "date", "timed date", "long", "none")))
+        days_out = dt.timedelta(days=draw(st.integers(1, 35)))
+        if shape == "date":
+            ns["decision_by"] = _day(interview + days_out, zone)
+        elif shape == "timed date":
+            ns["decision_by"] = _iso(_local(interview + days_out, zone,
+                                            draw(st.integers(8, 18))), zone)
+        elif shape == "long":
+            ns["long_wait"] = True
+        if draw(st.booleans()):
+            ns["preferred_channel"] = draw(st.sampled_from(("email", "phone", "email", "letter",
+                                                            "linkedin")))
+        if draw(st.integers(0, 3)) == 0:
+            ns["from"] = draw(st.sampled_from(people))
+        events.append(ns)
+    clock = interview
+    for _ in range(draw(st.sampled_from((0, 0, 0, 1, 2, 4)))):  # contacts already made
+        clock += dt.timedelta(hours=draw(st.integers(2, 24 * 9)))
+        if draw(st.booleans()):
+            events.append({"type": "follow_up_sent", "channel": "email", "at": when(clock)})
+        else:
+            events.append({"type": "call", "at": _iso(clock, zone),
+                           "outcome": draw(st.sampled_from(OUTCOMES))})
+    if draw(st.integers(0, 2)) == 0:  # a word from them, then (mostly) silence
+        clock += dt.timedelta(hours=draw(st.integers(1, 24 * 14)))
+        reply: dict[str, Any] = {"type": "reply", "kind": draw(st.sampled_from(KINDS)),
+                                 "at": when(clock)}
+        if draw(st.booleans()):
+            reply["from"] = draw(st.sampled_from(people))
+        if reply["kind"] == "materials_requested" and draw(st.booleans()):
+            reply["due"] = _iso(clock + dt.timedelta(days=draw(st.integers(1, 7))), zone)
+        events.append(reply)
+        if reply["kind"] == "second_interview" and draw(st.integers(0, 3)) == 0:
+            events.append({"type": "interview_scheduled", "at": _iso(clock, zone),
+                           "starts_at": _iso(clock + dt.timedelta(days=5), zone)})
+    if draw(st.integers(0, 5)) == 0:
+        events.append({"type": "referral_contact", "name": "Kim Park",
+                       "at": _iso(start - dt.timedelta(days=3), zone)})
+    if draw(st.integers(0, 5)) == 0:  # an ending
+        end = clock + dt.timedelta(hours=draw(st.integers(1, 24 * 20)))
+        kind = draw(st.sampled_from(("rejection", "offer", "withdrawn")))
+        events.append({"type": "withdrawn", "at": when(end)} if kind == "withdrawn" else
+                      {"type": "reply", "kind": kind, "at": when(end)})
+    return {"timezone": zone, "application": {"company": "Acme"}, "events": events}
+
+
+def story_times(doc: dict[str, Any]) -> st.SearchStrategy[dt.datetime]:
+    """Moments worth asking a story at: just after its events, the day of an event
+    logged as a date (during office hours), the morning after a decision date, and as
+    the weeks go by."""
+    zone = ZoneInfo(doc.get("timezone", "UTC"))
+    out = []
+    for e in doc.get("events", []):
+        for key in ("at", "decision_by"):
+            text = e.get(key)
+            if not isinstance(text, str):
+                continue
+            if len(text) == 10:  # a date: that day, in office hours, and the next morning
+                day = dt.datetime.fromisoformat(text).replace(tzinfo=zone)
+                out += [day.replace(hour=h, minute=30) for h in (9, 11, 15)]
+                out.append((day + dt.timedelta(days=1)).replace(hour=9, minute=30))
+            else:
+                moment = dt.datetime.fromisoformat(text)
+                out += [moment + dt.timedelta(minutes=1), moment + dt.timedelta(hours=1),
+                        _local(moment + dt.timedelta(days=1), zone.key, 9, 30)]
+    first = min((dt.datetime.fromisoformat(e["at"]) for e in doc.get("events", [])
+                 if e["type"] == "interview"), default=BASE)
+    weeks = [first + dt.timedelta(days=d, hours=1) for d in (1, 5, 7, 8, 10, 14, 15, 21, 28)]
+    return st.sampled_from(sorted(set(out + weeks)))
