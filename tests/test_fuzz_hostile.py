@@ -300,7 +300,10 @@ def test_engine_errors_are_one_line(monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(session._dre, "create_ruleset", full)
     monkeypatch.delenv("RULEBOOK_DEBUG", raising=False)
     policy = tmp_path / "p.yaml"  # a policy no cache has seen
-    policy.write_text(f"policy: p{uuid.uuid4().hex[:8]}\nextends: standard\n")
+    action = f"a{uuid.uuid4().hex[:8]}"  # rulesets are shared by content: make it new
+    policy.write_text(f"policy: p\nrules:\n  r:\n    action: {action}\n    sources: [G1]\n"
+                      "    when: {iv: {fact: interview}}\n"
+                      "    window: {start: iv, due: iv + 1d}\n    reason: x\n")
     args = ["recommend", str(PANEL), "--policy", str(policy), "--at", AT]
     assert main(args) == 1
     err = capsys.readouterr().err
