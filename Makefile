@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_AT := 2026-03-03T09:00:00+01:00
 
-.PHONY: install browser demo test test-browser bench bench-full bench-embed clean
+.PHONY: install browser demo test test-browser bench bench-full fuzz clean bench-embed
 
 install: $(VENV)/.installed
 
@@ -40,6 +40,9 @@ bench-full: install  ## the full benchmark: writes benchmarks/RESULTS.md (about 
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python -m benchmarks --full
 
+fuzz: install  ## hostile input at length: the fuzz suite with the deep hypothesis profile
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest tests/test_fuzz_hostile.py \
+	    tests/test_fuzz_inputs.py tests/test_fuzz_unicode.py
 bench-embed: install  ## batch on 1 and all cores, the service under load: a section of RESULTS.md
 	$(BIN)/python -m benchmarks.embedding --write
 

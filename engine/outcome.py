@@ -274,8 +274,7 @@ class _Words:
         text = "".join(out)
         if not keep_lines:
             return " ".join(text.split())
-        lines = [" ".join(line.split()) for line in text.strip().splitlines()]
-        return "\n".join(lines)
+        return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
 
 
 @functools.lru_cache(maxsize=1024)
@@ -340,7 +339,8 @@ class _RuleWords(_Words):
         if template is None:
             return None
         subject = self.fill(template.subject) if template.subject is not None else None
-        return Draft(subject=subject, body=self.fill(template.body, keep_lines=True))
+        return Draft.model_construct(subject=subject,
+                                     body=self.fill(template.body, keep_lines=True))
 
 
 class _LimitWords(_Words):

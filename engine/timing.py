@@ -22,7 +22,7 @@ import threading
 from typing import Any, Optional
 
 from rulebook.policy import OfficeHours
-from rulebook.timeexpr import UNITS, TimeExpr
+from rulebook.timeexpr import UNITS, TimeExpr, shift_key
 from rulebook.vocabulary import NOW
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -141,6 +141,20 @@ def shift(moment: dt.datetime, offsets, tz: dt.tzinfo,
             delta = dt.timedelta(seconds=amount * UNITS[off.unit])
             moment = (moment.astimezone(dt.timezone.utc) + delta).astimezone(tz)
     return moment
+
+
+def with_shifts(fact: dict[str, Any], shifts: dict, tz: dt.tzinfo) -> dict[str, Any]:
+    """``fact`` with the calendar-shifted times the compiled policy compares
+    (:attr:`rulebook.compiler.Program.shifts`); the same fact if it needs none."""
+    wanted = shifts.get(fact["type"])
+    if not wanted:
+        return fact
+    out = dict(fact)
+    for key, offsets in wanted:
+        if isinstance(fact.get(key), int):
+            moved = shift(from_epoch(fact[key], tz), offsets, tz)
+            out[shift_key(key, offsets)] = int(moved.timestamp())
+    return out
 
 
 def evaluate(expr: TimeExpr, bindings: dict[str, dict[str, Any]], at: dt.datetime,

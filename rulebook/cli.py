@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import os
 import sys
+import traceback
 from typing import Sequence
 
 from .problems import InvalidInput
@@ -80,8 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:  # pragma: no cover
         return 130
-    except Exception as exc:  # anything unexpected: say what, no traceback
-        print(f"rulebook: internal error: {type(exc).__name__}: {visible(exc)}", file=sys.stderr)
+    except Exception as exc:  # anything unexpected: say what on one line, no traceback
+        if os.environ.get("RULEBOOK_DEBUG"):  # RULEBOOK_DEBUG=1: the traceback too
+            traceback.print_exc()
+        what = " ".join(visible(exc).split())[:300]
+        print(f"rulebook: internal error: {type(exc).__name__}: {what}", file=sys.stderr)
         return EXIT_FAILED
 
 
