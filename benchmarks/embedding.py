@@ -162,8 +162,13 @@ def render(batch: list[dict], service: list[dict], started: dt.datetime, argv: s
         lines.append(f"| {b['workers']} | {b['n']:,} | {b['wall']:.1f} | {b['rate']:,.0f} | "
                      f"{b['cpu']:.1f} | {b['per_cpu']:,.0f} |")
     if len(batch) == 2:
-        lines += ["", f"Speed-up with {batch[1]['workers']} workers: "
-                      f"{batch[1]['rate'] / batch[0]['rate']:.2f}× wall-clock."]
+        one, many = batch
+        lines += ["", f"Speed-up with {many['workers']} workers: "
+                      f"{many['rate'] / one['rate']:.2f}× wall-clock at this load. On "
+                      f"{many['workers']} idle cores the CPU figures allow about "
+                      f"{many['per_cpu'] * many['workers']:,.0f} applications/s "
+                      f"({many['per_cpu'] * many['workers'] / one['per_cpu']:.2f}× one "
+                      "worker; process start-up and the hand-over of chunks cost the rest)."]
     lines += ["", "Service: `POST /v1/recommend` with a decision log, uvicorn, one process; "
                   "clients are threads of one Python process on the same machine (they "
                   "compete for the same cores), each with a keep-alive connection; 500 "
@@ -175,6 +180,13 @@ def render(batch: list[dict], service: list[dict], started: dt.datetime, argv: s
         lines.append(f"| {s['concurrency']} | {s['requests']:,} | {s['errors']} | "
                      f"{s['rate']:,.0f} | {s['p50']:.1f} | {s['p99']:.1f} | "
                      f"{s['server_cpu_ms']:.2f} | {1000 / s['server_cpu_ms']:,.0f} |")
+    if service:
+        lines += ["", "The server's CPU time per request is what one free core would cost: "
+                      f"about {1000 / service[0]['server_cpu_ms']:,.0f} requests/s one at a "
+                      f"time, {1000 / service[-1]['server_cpu_ms']:,.0f} under "
+                      f"{service[-1]['concurrency']} clients (the engine serialises its "
+                      "calls, so one service process uses about one core). Latencies here "
+                      "include waiting for a core on a loaded machine."]
     return "\n".join(lines) + "\n"
 
 
