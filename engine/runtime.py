@@ -20,7 +20,7 @@ from rulebook.compiler import COUNT, HIDDEN, INIT_TYPE, MIRROR, CompiledEntry, P
 from rulebook.events import Timeline
 from rulebook.vocabulary import NOW
 
-from .facts import (Fact, derived_fact, init_fact, now_fact, timeline_facts,
+from .facts import (Fact, check_join, derived_fact, init_fact, now_fact, timeline_facts,
                     with_unique_hashes)
 from .session import Ruleset
 from .timing import with_shifts
@@ -80,6 +80,7 @@ class DurableEvaluator:
             if not any(all(types & kinds for types in entry) for entry in needs):
                 continue
             present = fixed + list(derived.values())
+            check_join(self.program, stratum, present)  # the documented limit (bounds.py)
             mirrors = [_mirror(f, mirrored) for f in present if f["type"] in stratum.negated]
             checked = with_unique_hashes(mirrors + present)
             by_id = {f["id"]: f for f in checked}

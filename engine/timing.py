@@ -26,6 +26,7 @@ from rulebook.timeexpr import UNITS, TimeExpr, shift_key
 from rulebook.vocabulary import NOW
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _CALENDAR_DAYS = {"d": 1, "w": 7}
 _MAX_SEARCH = 3700  # days: a calendar with no business day for ten years is an error
 _HOLIDAYS_LOCK = threading.Lock()  # holidays objects fill themselves in on first use
@@ -227,3 +228,11 @@ def words_time(moment: Optional[dt.datetime], date_only: bool = False,
     from rulebook.lang import moment as words
 
     return words(moment, lang, date_only)
+
+
+def english(moment: dt.datetime, fmt: str) -> str:
+    """``strftime`` with English day and month abbreviations (%a, %b) whatever the
+    process locale: an embedding program's ``setlocale`` never changes the output."""
+    fmt = fmt.replace("%a", _DAYS[moment.weekday()].capitalize()).replace(
+        "%b", _MONTHS[moment.month - 1])
+    return moment.strftime(fmt)

@@ -71,6 +71,17 @@ _WORDS: dict[str, dict[str, str]] = {
         # values reasons show
         "voicemail": "der Mailbox", "no answer": "keiner Antwort", "reached": "einem Gespräch",
         "interviewer": "Interviewer",
+        # the shipped policies' actions, as reasons name them ({action})
+        "plan follow up": "Nachfassen planen",
+        "ask next steps": "nach den nächsten Schritten fragen",
+        "collect contact details": "Kontaktdaten besorgen", "write notes": "Notizen schreiben",
+        "send thank you": "Dankeschön senden", "send follow up email": "Nachfass-E-Mail senden",
+        "follow up call": "Nachfass-Anruf", "retry call": "erneuter Anruf",
+        "check in": "Nachfrage", "periodic check in": "regelmäßige Nachricht",
+        "keep promise": "Zusage einhalten", "ask referral": "um Fürsprache bitten",
+        "reply to update": "auf den Zwischenstand antworten", "final nudge": "letzte Nachfrage",
+        "gracious reply": "freundliche Antwort", "request feedback": "um Rückmeldung bitten",
+        "continue search": "weitersuchen", "send handwritten note": "handschriftliche Karte senden",
         # the table
         "policy": "Regelwerk", "at": "am",
         "Do now": "Jetzt erledigen", "Coming up": "Demnächst", "Held back": "Zurückgestellt",

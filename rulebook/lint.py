@@ -162,7 +162,7 @@ def _forbids_all(policy: Policy, lid: str, lim, warn) -> None:
     contact = {r.action for r in policy.active("rules").values() if r.channel is not None}
     held = contact if lim.applies_to == "all" else contact & set(lim.applies_to)
     held -= set(lim.except_)
-    if not contact or held != contact or lim.absent or lim.count:
+    if not contact or held != contact or lim.absent or lim.count or lim.same:
         return
     for name, p in lim.when.items():
         if not (_bare(p) and set(p.types) <= _ALWAYS_THERE):

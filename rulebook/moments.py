@@ -27,13 +27,29 @@ SECOND = dt.timedelta(seconds=1)
 MAX_MOMENTS = 20_000  # a sweep longer than this is cut short (bounded time on any input)
 
 
-def _now_offsets(policy: Policy) -> set:
+_OFFSETS: dict[int, tuple[Policy, frozenset]] = {}  # id -> (policy, offsets)
+
+
+def _now_offsets(policy: Policy) -> frozenset:
     """Offsets k such that a test flips when now = a fact's time - k: seconds (int), or
     calendar offsets (a tuple, moved on the application's calendar).
 
     ``since: d`` holds while ``at >= now - d``: k = -d. A ``where`` test against ``now +
-    k`` on a time field flips when now reaches ``field - k``.
+    k`` on a time field flips when now reaches ``field - k``. Worked out once per policy
+    (every evaluation asks, for its ``next_check_at``); the memo holds the policy, so its
+    id is not reused meanwhile.
     """
+    known = _OFFSETS.get(id(policy))
+    if known is not None and known[0] is policy:
+        return known[1]
+    out = frozenset(_offsets(policy))
+    if len(_OFFSETS) >= 256:  # a service reloading policies: forget the old ones
+        _OFFSETS.clear()
+    _OFFSETS[id(policy)] = (policy, out)
+    return out
+
+
+def _offsets(policy: Policy) -> set:
     out: set = set()
     for section in ("derive", "rules", "limits"):
         for entry in policy.active(section).values():

@@ -93,9 +93,13 @@ def parse_duration(text: object) -> Offset:
     return _capped(Offset(1, int(match.group(1)), match.group(2)), text)
 
 
+def _days(offset: Offset) -> float:
+    """An offset's length in days (a business day counts as 7/5 of one, its worst case)."""
+    return offset.amount * (7 / 5 if offset.unit == "bd" else UNITS[offset.unit] / 86400)
+
+
 def _capped(offset: Offset, text: object) -> Offset:
-    days = offset.amount * (7 / 5 if offset.unit == "bd" else UNITS[offset.unit] / 86400)
-    if days * 86400 > MAX_SECONDS:
+    if _days(offset) * 86400 > MAX_SECONDS:
         raise ValueError(f"'{text}' is too long: at most ten years")
     return offset
 
@@ -115,4 +119,6 @@ def parse_time_expr(text: object) -> TimeExpr:
         offsets.append(_capped(Offset(1 if term.group(1) == "+" else -1, int(term.group(2)),
                                       term.group(3)), text))
         pos = term.end()
+    if sum(_days(o) for o in offsets) * 86400 > MAX_SECONDS:  # times must stay in the calendar
+        raise ValueError(f"'{text}' is too long: its offsets add up to more than ten years")
     return TimeExpr(match.group(1), match.group(2), tuple(offsets), text.strip())

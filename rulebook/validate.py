@@ -12,6 +12,7 @@ import re
 import string
 from dataclasses import dataclass, field
 
+from . import bounds
 from .guidelines import builtin as builtin_guidelines, catalogue
 from .policy import Condition, Count, Limit, Pattern, Policy, Rule
 from .problems import Problem, did_you_mean
@@ -166,6 +167,9 @@ class _Checker:
 
     def check_pattern(self, path: tuple, p: Pattern, scope: dict[str, list[str]]) -> bool:
         uses_now = p.since is not None
+        if p.since is not None and p.since.unit == "bd":
+            self.err(path + ("since",), "business days ('bd') are only allowed in windows and "
+                     "'until'", "write days or weeks, e.g. since: 7d")
         types_ok = True
         for t in p.types:
             if t not in self.fields:
@@ -309,7 +313,49 @@ class _Checker:
             self.err(path, f"office hours end ({hours.end}) before they start "
                      f"({hours.start})")
 
+    # -- documented limits (rulebook.bounds) -------------------------------------------------
+    def check_bounds(self) -> None:
+        """Limits on what one policy compiles to: checked here, so that a policy that
+        passes `check` also evaluates (engine rules, negations, 'in' lists)."""
+        total, first_over = 0, None
+        for section in ("derive", "rules", "limits"):
+            for eid, entry in self.policy.active(section).items():
+                base = (section, eid)
+                negations = 0
+                for i, p in enumerate(entry.absent):
+                    negations += _variants(p)
+                for key, patterns in (("when", entry.when.items()),
+                                      ("absent", enumerate(entry.absent))):
+                    for name, p in patterns:
+                        for fname, cond in p.where.items():
+                            if cond.in_ is not None and len(cond.in_) > bounds.MAX_IN_VALUES:
+                                self.err(base + (key, name, "where", fname, "in"),
+                                         f"more than {bounds.MAX_IN_VALUES} values in one 'in' "
+                                         "list (the limit)")
+                if negations > bounds.MAX_NEGATIONS:
+                    self.err(base + ("absent",), f"{negations} 'absent' patterns (each value of "
+                             f"an 'in' list counts as one): at most {bounds.MAX_NEGATIONS} "
+                             "(the limit)")
+                rules = 1
+                for p in entry.when.values():
+                    rules = min(rules * _variants(p), bounds.MAX_ENGINE_RULES + 1)
+                total += rules
+                if total > bounds.MAX_ENGINE_RULES and first_over is None:
+                    first_over = base
+        if first_over is not None:
+            self.err(first_over, f"the policy compiles to more than {bounds.MAX_ENGINE_RULES:,} "
+                     "engine rules (the limit): each combination of values of the 'in' lists "
+                     "in 'when' is one rule", "use fewer or shorter 'in' lists", key=True)
+
+    def check_depth(self, strata: dict[tuple[str, str], int]) -> None:
+        for (section, eid), level in strata.items():
+            if section == "derive" and level > bounds.MAX_DERIVATION_DEPTH:
+                self.err((section, eid), f"derived facts built on derived facts more than "
+                         f"{bounds.MAX_DERIVATION_DEPTH} deep (the limit)", key=True)
+                return
+
     def run(self) -> Checked:
+        self.check_bounds()
         self.declare_derived()
         self.check_settings()
         self.check_texts()
@@ -338,7 +384,9 @@ class _Checker:
                     self.check_rule(base, entry, scope)
                 else:
                     self.check_limit(base, entry, scope, actions)
-        return Checked(self.fields, self.stratify(), self.problems)
+        strata = self.stratify()
+        self.check_depth(strata)
+        return Checked(self.fields, strata, self.problems)
 
     def check_derivation(self, base, d, scope) -> None:
         if d.at is not None and d.at not in scope:
@@ -348,7 +396,21 @@ class _Checker:
                 self.err(base + ("set", fname), "'at' is set by 'at:', not by 'set'", key=True)
             self.check_ref(base + ("set", fname), ref, scope)
 
+    def check_window_order(self, base, r: Rule) -> None:
+        """A window must not start after it is due or after it ends (same anchor only:
+        other anchors are compared when the window is computed)."""
+        w = r.window
+        if _comparable(w.start, w.due) and _later(w.start, w.due):
+            self.err(base + ("window", "start"), f"the window starts ({w.start.text}) after it "
+                     f"is due ({w.due.text})", "the start comes first: start <= due <= end")
+        if w.end is not None and _comparable(w.start, w.end) and _later(w.start, w.end):
+            # worded as the lint words it, so `rulebook check` reports it once
+            self.problems.append(self.doc.problem(
+                base + ("window", "end"), f"the window ends ({w.end.text}) before it starts "
+                f"({w.start.text}): this rule never recommends anything"))
+
     def check_rule(self, base, r: Rule, scope) -> None:
+        self.check_window_order(base, r)
         if r.to is not None:
             kind = self.check_ref(base + ("to",), r.to, scope)
             if kind is not None and field_kind(kind) != TEXT:
@@ -384,6 +446,11 @@ class _Checker:
                 if name not in actions:
                     self.err(base + (key, i), f"no rule recommends '{name}'",
                              did_you_mean(name, actions))
+        for fname, ref in lim.same.items():
+            kind = self.check_ref(base + ("same", fname), ref, scope)
+            if kind is not None and field_kind(kind) != field_kind(TEXT):
+                self.err(base + ("same", fname), f"'{fname}' is text but '{ref}' is "
+                         f"{field_kind(kind)}")
         extra = {"until", "until_offset", "action", "to"}
         self.check_template(base + ("reason",), lim.reason, scope, extra)
         for lang, translation in self.policy.texts.items():
@@ -454,6 +521,27 @@ class _Checker:
             for did in self.producers[name]:
                 strata[("derive", did)] = fact_level(name, ())
         return strata
+
+
+def _variants(p: Pattern) -> int:
+    """How many engine patterns ``p`` becomes: one per combination of its 'in' values."""
+    n = 1
+    for cond in p.where.values():
+        if cond.in_ is not None:
+            n = min(n * len(set(map(repr, cond.in_))), 10**9)
+    return n
+
+
+def _comparable(a: TimeExpr, b: TimeExpr) -> bool:
+    """Two expressions on the same anchor, both in exact units or both in business days."""
+    return (a.anchor, a.field) == (b.anchor, b.field) and a.business_days == b.business_days \
+        and all(o.unit == "bd" for o in a.offsets + b.offsets) == a.business_days
+
+
+def _later(a: TimeExpr, b: TimeExpr) -> bool:
+    if a.business_days:
+        return sum(o.sign * o.amount for o in a.offsets) > sum(o.sign * o.amount for o in b.offsets)
+    return a.exact_seconds > b.exact_seconds
 
 
 def check(policy: Policy, doc: Document) -> Checked:
