@@ -26,6 +26,8 @@ from rulebook.bounds import MAX_JOIN
 from rulebook.compiler import INIT_TYPE, fnv1a32
 from rulebook.events import EndOfDay, Timeline
 from rulebook.problems import InvalidInput
+
+_POLICY_SECTIONS = ("derive", "rules", "limits")
 from rulebook.vocabulary import NOW
 
 TYPE_RANK = {name: i for i, name in enumerate((
@@ -120,6 +122,8 @@ def timeline_facts(timeline: Timeline, at: dt.datetime) -> list[Fact]:
                 iv = {"type": "interviewer", "id": f"e{seq}p{len(seen)}", "seq": seq,
                       "t": fact["t"], "z": 0, "round": fact.get("round", 1),
                       "interview": fact["id"]}
+                if "final" in fact:  # an interviewer of the last round
+                    iv["final"] = fact["final"]
                 iv.update({k: v for k, v in person.items() if k != "name"})
                 iv["name"] = spelling[key]
                 facts.append(iv)
@@ -174,8 +178,8 @@ def check_join(program, stratum, present: list[Fact]) -> None:
         counts[fact["type"]] = counts.get(fact["type"], 0) + 1
     seen = set()
     for entry in stratum.entries.values():
-        if (entry.section, entry.id) in seen or entry.section not in SECTIONS:
-            continue  # a count's engine rule is bounded by its entry's
+        if (entry.section, entry.id) in seen or entry.section not in _POLICY_SECTIONS:
+            continue  # a count's own rule: its chain is bounded by the count's cap
         seen.add((entry.section, entry.id))
         work = 1
         for pattern in program.policy.active(entry.section)[entry.id].when.values():
@@ -187,7 +191,6 @@ def check_join(program, stratum, present: list[Fact]) -> None:
                 "the events have too many facts of the types it matches together", key=True)])
 
 
-SECTIONS = ("derive", "rules", "limits")
 _id_hash = functools.lru_cache(maxsize=1 << 16)(fnv1a32)  # ids e1, e2... recur in every timeline
 
 

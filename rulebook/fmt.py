@@ -30,13 +30,13 @@ from .source import load_text
 WIDTH = 100
 _PATTERN = ["fact", "same", "after", "before", "since", "where", "at_least", "at_most", "within"]
 ORDER: dict[str, list[str]] = {
-    "policy": ["$schema", "policy", "extends", "title", "description", "languages",
-               "settings", "guidelines", "derive", "rules", "limits", "texts"],
+    "policy": ["$schema", "policy", "extends", "title", "languages", "description", "settings",
+               "guidelines", "derive", "rules", "limits", "texts"],
     "settings": ["channels", "office_hours", "holidays"],
     "office_hours": ["days", "start", "end"],
     "derive": ["fact", "enabled", "sources", "when", "absent", "count", "at", "set"],
     "rules": ["action", "enabled", "sources", "priority", "when", "absent", "count", "to", "window",
-              "office_hours", "channel", "reason", "draft"],
+              "office_hours", "channel", "logs", "reason", "draft"],
     "limits": ["enabled", "sources", "applies_to", "except", "when", "absent", "count", "same",
                "until", "reason"],
     "pattern": _PATTERN,
