@@ -426,7 +426,7 @@ def policies(draw, max_derive: int = 3, max_rules: int = 3, max_limits: int = 2)
                   "due": _time_expr(draw, scope, types, allow_now=False, allow_bd=True)}
         if draw(st.integers(0, 3)):
             window["end"] = _time_expr(draw, scope, types, allow_now=False, allow_bd=True)
-        entry["window"] = window
+        entry["window"] = _in_order(window)
         people = [f"{n}.{f}" for n, ts in scope.items()
                   for f, k in types.common(ts).items() if k == TEXT]
         if people and draw(st.booleans()):
@@ -462,3 +462,18 @@ def policies(draw, max_derive: int = 3, max_rules: int = 3, max_limits: int = 2)
 
 def scope_types(scope: dict[str, list[str]]) -> set[str]:
     return {t for ts in scope.values() for t in ts}
+
+
+def _in_order(window: dict[str, str]) -> dict[str, str]:
+    """The window with its start swapped with the due or end that validation would find
+    before it (a start after its due or end on the same anchor is an error, not a policy).
+    Each swap makes the start earlier, so two suffice."""
+    from rulebook.timeexpr import parse_time_expr
+    from rulebook.validate import _comparable, _later
+
+    for other in ("due", "end", "due"):
+        if other in window:
+            a, b = parse_time_expr(window["start"]), parse_time_expr(window[other])
+            if _comparable(a, b) and _later(a, b):
+                window["start"], window[other] = window[other], window["start"]
+    return window
