@@ -29,13 +29,14 @@ import orjson
 from .advice import Advice
 from .api import Rulebook, as_moment
 from .events import timeline_from_document
+from .lang import LANGS
 from .problems import InvalidInput, Problem
 from .source import Document, load_text
 
 OK, FAILED, INVALID = 0, 1, 2
 CHUNK = 64  # lines per task: large enough to amortise the hand-over, small enough to stream
 WINDOW = 4  # chunks in flight per worker: bounds memory, keeps every worker busy
-KEYS = ("id", "events", "at")  # an application object's keys
+KEYS = ("id", "events", "at", "lang")  # an application object's keys
 
 Line = tuple[int, bytes]  # (line number, raw bytes without the newline)
 
@@ -101,10 +102,14 @@ def advise_object(book: Rulebook, obj: dict, default_at: Optional[dt.datetime],
         if "events" not in obj or any(k not in keys for k in obj):
             raise InvalidInput([])
         at = _moment(obj.get("at"), default_at)
+        lang = obj.get("lang")
+        if lang is not None and lang not in LANGS:
+            raise InvalidInput([])
         timeline = timeline_from_document(Document(file="<events>", data=obj["events"]))
     except InvalidInput:
         raise InvalidInput(located_problems(obj, locate(), default_at, keys)) from None
-    return book.recommend(timeline, at)
+    return book.recommend(timeline, at) if lang is None else \
+        book.recommend(timeline, at, lang=lang)
 
 
 def located_problems(obj: dict, doc: Document, default_at: Optional[dt.datetime],
@@ -117,6 +122,9 @@ def located_problems(obj: dict, doc: Document, default_at: Optional[dt.datetime]
         _moment(obj.get("at"), default_at)
     except InvalidInput as exc:
         problems += [doc.problem(("at",), p.message, p.hint) for p in exc.problems]
+    if obj.get("lang") is not None and obj.get("lang") not in LANGS:
+        problems.append(doc.problem(("lang",), f"'{obj['lang']}' is not a language rulebook "
+                                    f"speaks: {', '.join(LANGS)}"))
     if "events" not in obj:
         problems.append(doc.problem((), "missing key 'events'"))
     else:

@@ -71,6 +71,17 @@ _WORDS: dict[str, dict[str, str]] = {
         # values reasons show
         "voicemail": "der Mailbox", "no answer": "keiner Antwort", "reached": "einem Gespräch",
         "interviewer": "Interviewer",
+        # the shipped policies' actions, as reasons name them ({action})
+        "plan follow up": "Nachfassen planen",
+        "ask next steps": "nach den nächsten Schritten fragen",
+        "collect contact details": "Kontaktdaten besorgen", "write notes": "Notizen schreiben",
+        "send thank you": "Dankeschön senden", "send follow up email": "Nachfass-E-Mail senden",
+        "follow up call": "Nachfass-Anruf", "retry call": "erneuter Anruf",
+        "check in": "Nachfrage", "periodic check in": "regelmäßige Nachricht",
+        "keep promise": "Zusage einhalten", "ask referral": "um Fürsprache bitten",
+        "reply to update": "auf den Zwischenstand antworten", "final nudge": "letzte Nachfrage",
+        "gracious reply": "freundliche Antwort", "request feedback": "um Rückmeldung bitten",
+        "continue search": "weitersuchen", "send handwritten note": "handschriftliche Karte senden",
         # the table
         "policy": "Regelwerk", "at": "am",
         "Do now": "Jetzt erledigen", "Coming up": "Demnächst", "Held back": "Zurückgestellt",
@@ -124,13 +135,19 @@ def offset_words(offsets, lang: str = DEFAULT) -> str:
 
 def lint_languages(policy, doc, warn) -> None:
     """Warn where a policy lacks a text in a language it promises (``languages``), or
-    where a layer rewrote a text but kept an older layer's translation of it.
+    where a layer rewrote a text but kept an older layer's translation of it. A promise
+    binds the texts of the file that makes it: a layer that states no ``languages`` of
+    its own may add rules in its parent's first language only.
 
     Warnings, not errors: the advice then shows the first language's text instead.
     """
     first, promised = policy.languages[0], policy.languages[1:]
 
+    promiser = doc.file_of(("languages",))
+
     def missing(path, lang, text_path, key=False):
+        if doc.file_of(text_path) != promiser:
+            return  # written in a layer that promised nothing itself (a coach's addition)
         where = ".".join(("texts", lang) + tuple(str(p) for p in text_path))
         warn(path, f"no {LANG_NAMES[lang]} text for this, though the policy promises "
              f"languages {', '.join(policy.languages)}", f"write it under {where}", key=key)

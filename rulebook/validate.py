@@ -286,7 +286,8 @@ class _Checker:
                     self.err(path, f"{what} placeholder '{{{shown}}}' has an unknown format",
                              "the only format is ':date', for times")
         except ValueError as exc:
-            self.err(path, f"{what} template: {exc}", "write {name.field}; double braces for a brace")
+            self.err(path, f"{what} template: {exc}",
+                     "write {name.field}; double braces for a brace")
             return
         for raw in names:
             name = raw.split("|", 1)[0].strip()

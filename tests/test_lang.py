@@ -124,25 +124,31 @@ def test_held_back_reasons_and_the_calendar_in_german(standard):
 
 def test_check_reports_a_promised_language_a_policy_lacks(tmp_path):
     path = tmp_path / "mine.yaml"
-    path.write_text(
-        "policy: mine\nextends: standard\nrules:\n"
+    text = (
+        "policy: mine\nextends: standard\nlanguages: [en, de]\nrules:\n"
         "  send_thank_you:\n    reason: Thank {p.name}.\n"
         "  shout:\n    action: shout\n    sources: [G1]\n    when:\n"
         "      iv: {fact: interview}\n    window: {start: iv, due: iv}\n"
         "    channel: {default: email}\n    reason: Shout.\n"
         "    draft:\n      email: {subject: Hi, body: Hello.}\n"
         "texts:\n  de:\n    rules:\n      shout: {draft: {email: {body: Hallo.}}}\n"
-        "      shuot: {reason: Rufen.}\n", encoding="utf-8")
+        "      shuot: {reason: Rufen.}\n")
+    path.write_text(text, encoding="utf-8")
     found = [str(p) for p in problems_of(str(path))]
-    assert any(":5:13: warning: this reason is rewritten here, but its German text is still "
+    assert any(":6:13: warning: this reason is rewritten here, but its German text is still "
                "the one from" in p for p in found), found
-    assert any(":13:13: warning: no German text for this, though the policy promises "
+    assert any(":14:13: warning: no German text for this, though the policy promises "
                "languages en, de (write it under texts.de.rules.shout.reason)" in p
                for p in found), found
     assert any("no German text for this" in p and "texts.de.rules.shout.draft.email.subject" in p
                for p in found), found
-    assert any(":20:7: no rule 'shuot' to translate (did you mean 'shout'?)" in p
+    assert any(":21:7: no rule 'shuot' to translate (did you mean 'shout'?)" in p
                for p in found), found
+    # a layer that promises nothing itself may add rules in English only
+    path.write_text(text.replace("languages: [en, de]\n", ""), encoding="utf-8")
+    found = [str(p) for p in problems_of(str(path))]
+    assert not any("no German text" in p for p in found), found
+    assert any("this reason is rewritten here" in p for p in found), found
     # an English-only policy promises nothing more
     solo = tmp_path / "solo.yaml"
     solo.write_text("policy: solo\nrules:\n  a:\n    action: a\n    sources: [G1]\n"
@@ -163,3 +169,24 @@ def test_a_german_first_policy_falls_back_to_german(tmp_path):
         (rec,) = book.recommend(events, AT, lang=lang).actions
         assert rec.reason.startswith("Notizen zum Gespräch vom ")
     assert book.recommend(events, AT, lang="de").actions[0].reason.endswith("Mo. 2. März 2026.")
+
+
+def test_the_service_takes_lang(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from rulebook.service.app import create_app
+
+    events = json.loads(json.dumps(_panel_document(), default=str))
+    with TestClient(create_app(decision_log=str(tmp_path / "log.jsonl"))) as client:
+        got = client.post("/v1/recommend", json={"events": events, "at": AT, "lang": "de"})
+        assert got.status_code == 200, got.text
+        assert got.json()["actions"][0]["reason"].startswith("Solange das Gespräch")
+        bad = client.post("/v1/recommend", json={"events": events, "at": AT, "lang": "fr"})
+        assert bad.status_code == 422
+        assert "'fr' is not a language rulebook speaks" in bad.text
+
+
+def _panel_document() -> dict:
+    from rulebook.source import load_file
+
+    return load_file(str(PANEL)).data

@@ -16,7 +16,7 @@ import re
 import uuid
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Literal, Optional
 
 import orjson
 from fastapi import FastAPI, Request
@@ -39,7 +39,7 @@ MAX_BODY = 2_000_000  # bytes of one /v1/recommend request
 MAX_BATCH_BODY = 32_000_000  # bytes of one /v1/batch request
 MAX_BATCH = 10_000  # applications in one /v1/batch request
 REQUEST = "<request>"  # the "file" problems in a request body are located in
-RECOMMEND_KEYS = ("id", "policy", "events", "at")
+RECOMMEND_KEYS = ("id", "policy", "events", "at", "lang")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
@@ -65,6 +65,9 @@ class RecommendIn(BaseModel):
     events: dict = Field(description="an events document, as `rulebook recommend` reads it")
     at: Optional[str] = Field(None, description="ISO 8601 with offset (default: now)")
     id: Any = Field(None, description="the application's id, kept in the decision log")
+    lang: Optional[Literal["en", "de"]] = Field(
+        None, description="language of reasons and drafts (default: the events document's, "
+                          "else en)")
 
 
 class ApplicationIn(BaseModel):
@@ -72,6 +75,7 @@ class ApplicationIn(BaseModel):
     id: Any = None
     events: dict
     at: Optional[str] = None
+    lang: Optional[Literal["en", "de"]] = None
 
 
 class BatchIn(BaseModel):

@@ -478,6 +478,21 @@ def scope_types(scope: dict[str, list[str]]) -> set[str]:
     return {t for ts in scope.values() for t in ts}
 
 
+def _in_order(window: dict[str, str]) -> dict[str, str]:
+    """The window with its start swapped with the due or end that validation would find
+    before it (a start after its due or end on the same anchor is an error, not a policy).
+    Each swap makes the start earlier, so two suffice."""
+    from rulebook.timeexpr import parse_time_expr
+    from rulebook.validate import _comparable, _later
+
+    for other in ("due", "end", "due"):
+        if other in window:
+            a, b = parse_time_expr(window["start"]), parse_time_expr(window[other])
+            if _comparable(a, b) and _later(a, b):
+                window["start"], window[other] = window[other], window["start"]
+    return window
+
+
 # -- stories: timelines weighted toward what breaks follow-up policies --------------------
 
 STORY_ZONES = ("Europe/Berlin", "America/New_York", "UTC", "Asia/Kolkata")
