@@ -39,12 +39,26 @@ def person_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+@functools.lru_cache(maxsize=None)
+def _aliases(model: type) -> dict[str, str]:
+    return {name: f.alias or name for name, f in model.model_fields.items()}
+
+
 def _event_fields(event) -> dict[str, Any]:
-    data = event.model_dump(by_alias=True, exclude_none=True)
-    data.pop("note", None)
-    for key, value in list(data.items()):
+    """``event.model_dump(by_alias=True, exclude_none=True)`` without ``note``, times as
+    epoch seconds: read straight from the validated model (pydantic's dump was a tenth
+    of the matching time)."""
+    aliases = _aliases(type(event))
+    data = {}
+    for name, value in event.__dict__.items():
+        if value is None or name == "note":
+            continue
         if isinstance(value, dt.datetime):
-            data[key] = epoch(value)
+            value = epoch(value)
+        elif isinstance(value, list):  # interviewers: their fields, likewise
+            value = [{_aliases(type(p))[k]: v for k, v in p.__dict__.items() if v is not None}
+                     for p in value]
+        data[aliases[name]] = value
     return data
 
 
@@ -128,7 +142,8 @@ def derived_fact(kind: str, derivation: str, bindings: dict[str, Fact], at_name:
     return fact
 
 
-_id_hash = functools.lru_cache(maxsize=1 << 16)(fnv1a32)  # ids e1, e2... recur in every timeline
+id_hash = functools.lru_cache(maxsize=1 << 16)(fnv1a32)  # ids e1, e2... recur in every timeline
+_id_hash = id_hash
 
 
 def with_unique_hashes(facts: Iterable[Fact]) -> list[Fact]:

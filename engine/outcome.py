@@ -71,7 +71,7 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
             due = max(due, at)  # overdue: due now (the reason keeps the ideal time)
         # built from validated parts: constructed without validating them again
         base = dict(action=rule.action, to=to, channel=channel,
-                    window=Window.model_construct(start=start, due=due, end=end), rule=m.id,
+                    window=_built(Window, {"start": start, "due": due, "end": end}), rule=m.id,
                     sources=list(rule.sources))
         if block is not None:
             bm, lim, until = block
@@ -79,14 +79,14 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
             fields = dict(base, reason=reason, limit=bm.id, until=until)
             key = _same_json(fields)
             if key not in held:
-                held[key] = (HeldBack.model_construct(**fields), rule.priority)
+                held[key] = (_built(HeldBack, fields), rule.priority)
             continue
         reason = _RuleWords(rule, m.bindings, tz, to, channel, ideal, timeline, at).render()
         fields = dict(base, reason=reason)
         target = actions if start <= at else upcoming
         key = _same_json(fields)
         if key not in target:
-            target[key] = (Recommendation.model_construct(**fields), rule.priority)
+            target[key] = (_built(Recommendation, fields), rule.priority)
 
     def order(by_start: bool):
         def key(item):
@@ -106,14 +106,29 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
     )
 
 
+def _built(cls, fields: dict[str, Any]):
+    """A model of parts that are already valid, as ``model_construct`` makes it, minus
+    its generic work (defaults, aliases): every field is given, in order."""
+    if fields.keys() != cls.model_fields.keys():
+        return cls.model_construct(**fields)
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", fields)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
 def _same_json(fields: dict[str, Any]) -> tuple:
     """A key equal for two entries exactly when their JSON is: de-duplication without
     serialising. A moment counts as its JSON shows it: wall time to the second and UTC
     offset (``==`` on datetimes ignores the offset within one zone, and microseconds)."""
-    return tuple(_frozen(v) for v in fields.values())
+    return tuple(v if v is None or type(v) is str else _frozen(v) for v in fields.values())
 
 
 def _frozen(value: Any) -> Any:
+    if value is None or type(value) is str:
+        return value
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None, microsecond=0), value.utcoffset()
     if isinstance(value, BaseModel):

@@ -10,15 +10,14 @@ entry and bound facts (note 11), so the result is a set, whatever durable-rules'
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any
 
 from rulebook.compiler import INIT_TYPE, MIRROR, Program
 from rulebook.events import Timeline
 from rulebook.vocabulary import NOW
 
-from .facts import (Fact, derived_fact, init_fact, now_fact, timeline_facts,
+from .facts import (Fact, derived_fact, id_hash, init_fact, now_fact, timeline_facts,
                     with_unique_hashes)
 from .session import Ruleset
 
@@ -32,11 +31,12 @@ class Match:
     section: str
     id: str
     bindings: dict[str, Fact]
+    key: tuple = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def key(self) -> tuple:
-        return (self.section, self.id,
-                tuple(sorted((name, fact["id"]) for name, fact in self.bindings.items())))
+    def __post_init__(self):
+        # every match is de-duplicated and sorted by its key: worked out once, up front
+        object.__setattr__(self, "key", (self.section, self.id, tuple(sorted(
+            (name, fact["id"]) for name, fact in self.bindings.items()))))
 
 
 def derive(program: Program, match: Match) -> Fact:
@@ -68,25 +68,46 @@ class DurableEvaluator:
         encoded: dict[int, tuple[dict, str]] = {}  # each fact's JSON, shared by the strata
         mirrored: dict[int, tuple[Fact, Fact]] = {}  # each fact's mirror, likewise
         kinds = {f["type"] for f in fixed}
+        # The id hashes of every fact and mirror of this evaluation: while they are all
+        # distinct (nearly always), no stratum's facts need renaming and one index by id
+        # serves every stratum; after a clash, each stratum is checked on its own.
+        seen = {id_hash(f["id"]) for f in fixed}
+        distinct = len(seen) == len(fixed)
+        by_id = {f["id"]: f for f in fixed}
         for stratum, ruleset, reads, needs in zip(self.program.strata, self.rulesets,
                                                   self._reads, self._needs):
             kinds.update(f["type"] for f in derived.values())
             if not any(all(types & kinds for types in entry) for entry in needs):
                 continue
             present = fixed + list(derived.values())
-            mirrors = [_mirror(f, mirrored) for f in present if f["type"] in stratum.negated]
-            checked = with_unique_hashes(mirrors + present)
-            by_id = {f["id"]: f for f in checked}
-            used = [f for f in checked[len(mirrors):] if f["type"] in reads]
+            negated = stratum.negated
+            mirrors = []
+            for f in present:
+                if f["type"] in negated:
+                    known = mirrored.get(id(f))
+                    if known is None:  # made once per evaluation; the memo holds the fact,
+                        mirror = dict(f, type=MIRROR + f["type"], id=MIRROR + f["id"])
+                        known = mirrored[id(f)] = (f, mirror)  # so its id() is not reused
+                        h = id_hash(mirror["id"])
+                        distinct = distinct and h not in seen
+                        seen.add(h)
+                    mirrors.append(known[1])
+            if distinct:
+                index = by_id
+            else:
+                checked = with_unique_hashes(mirrors + present)
+                index = {f["id"]: f for f in checked}
+                mirrors, present = checked[:len(mirrors)], checked[len(mirrors):]
+            used = [f for f in present if f["type"] in reads]
             new: dict[str, Fact] = {}
-            for rule_name, bound in ruleset.evaluate(used, before=checked[:len(mirrors)],
-                                                     encoded=encoded):
+            for rule_name, bound in ruleset.evaluate(used, before=mirrors, encoded=encoded):
                 entry = stratum.entries.get(rule_name)
                 if entry is None:
                     continue  # the housekeeping rule
                 # the evaluation time is the engine's way to read ``now``, not a binding
-                bindings = {entry.aliases[a]: by_id.get(f["id"]) or _clean(f)
-                            for a, f in bound.items() if entry.aliases[a] != NOW}
+                aliases = entry.aliases
+                bindings = {aliases[a]: index.get(f["id"]) or _clean(f)
+                            for a, f in bound.items() if aliases[a] != NOW}
                 match = Match(entry.section, entry.id, bindings)
                 if match.key in out:
                     continue
@@ -94,21 +115,17 @@ class DurableEvaluator:
                 if entry.section == "derive":
                     fact = derive(self.program, match)
                     new.setdefault(fact["id"], fact)
+            for fid in new:
+                h = id_hash(fid)
+                distinct = distinct and fid not in derived and h not in seen
+                seen.add(h)
             derived.update(new)
+            by_id.update(new)
         return sorted(out.values(), key=lambda m: m.key)
 
     def close(self) -> None:
         for ruleset in self.rulesets:
             ruleset.close()
-
-
-def _mirror(fact: Fact, memo: dict[int, tuple[Fact, Fact]]) -> Fact:
-    """The fact negations test (type and id prefixed), made once per evaluation."""
-    known = memo.get(id(fact))
-    if known is None:  # the memo holds the fact, so its id() is not reused meanwhile
-        known = memo[id(fact)] = (fact, dict(fact, type=MIRROR + fact["type"],
-                                             id=MIRROR + fact["id"]))
-    return known[1]
 
 
 def _needed_types(program: Program, stratum) -> list[list[set[str]]]:
