@@ -19,7 +19,7 @@ from rulebook.vocabulary import NOW
 
 from .facts import (Fact, derived_fact, id_hash, init_fact, now_fact, timeline_facts,
                     with_unique_hashes)
-from .session import Ruleset
+from .session import Ruleset, encode
 
 _ENGINE_KEYS = ("sid",)
 
@@ -65,8 +65,9 @@ class DurableEvaluator:
         fixed = [now_fact(at), init_fact()] + facts
         derived: dict[str, Fact] = {}
         out: dict[tuple, Match] = {}
-        encoded: dict[int, tuple[dict, str]] = {}  # each fact's JSON, shared by the strata
-        mirrored: dict[int, tuple[Fact, Fact]] = {}  # each fact's mirror, likewise
+        # each fact's JSON, made once and shared by the strata (a list beside the facts)
+        present, coded = list(fixed), [encode(f) for f in fixed]
+        mirrored: dict[int, tuple[Fact, Fact, str]] = {}  # each fact's mirror, likewise
         kinds = {f["type"] for f in fixed}
         # The id hashes of every fact and mirror of this evaluation: while they are all
         # distinct (nearly always), no stratum's facts need renaming and one index by id
@@ -76,10 +77,8 @@ class DurableEvaluator:
         by_id = {f["id"]: f for f in fixed}
         for stratum, ruleset, reads, needs in zip(self.program.strata, self.rulesets,
                                                   self._reads, self._needs):
-            kinds.update(f["type"] for f in derived.values())
             if not any(all(types & kinds for types in entry) for entry in needs):
                 continue
-            present = fixed + list(derived.values())
             negated = stratum.negated
             mirrors = []
             for f in present:
@@ -87,20 +86,22 @@ class DurableEvaluator:
                     known = mirrored.get(id(f))
                     if known is None:  # made once per evaluation; the memo holds the fact,
                         mirror = dict(f, type=MIRROR + f["type"], id=MIRROR + f["id"])
-                        known = mirrored[id(f)] = (f, mirror)  # so its id() is not reused
-                        h = id_hash(mirror["id"])
+                        known = mirrored[id(f)] = (f, mirror, encode(mirror))  # so its id()
+                        h = id_hash(mirror["id"])                      # is not reused
                         distinct = distinct and h not in seen
                         seen.add(h)
-                    mirrors.append(known[1])
+                    mirrors.append(known)
             if distinct:
                 index = by_id
+                parts = [m[2] for m in mirrors]
+                parts += [c for f, c in zip(present, coded) if f["type"] in reads]
             else:
-                checked = with_unique_hashes(mirrors + present)
+                checked = with_unique_hashes([m[1] for m in mirrors] + present)
                 index = {f["id"]: f for f in checked}
-                mirrors, present = checked[:len(mirrors)], checked[len(mirrors):]
-            used = [f for f in present if f["type"] in reads]
+                parts = [encode(f) for f in checked[:len(mirrors)]]
+                parts += [encode(f) for f in checked[len(mirrors):] if f["type"] in reads]
             new: dict[str, Fact] = {}
-            for rule_name, bound in ruleset.evaluate(used, before=mirrors, encoded=encoded):
+            for rule_name, bound in ruleset.evaluate_encoded(parts):
                 entry = stratum.entries.get(rule_name)
                 if entry is None:
                     continue  # the housekeeping rule
@@ -115,10 +116,17 @@ class DurableEvaluator:
                 if entry.section == "derive":
                     fact = derive(self.program, match)
                     new.setdefault(fact["id"], fact)
-            for fid in new:
+            for fid, fact in new.items():
                 h = id_hash(fid)
                 distinct = distinct and fid not in derived and h not in seen
                 seen.add(h)
+                if fid in derived:  # replaced (never seen): keep the facts as a dict would
+                    i = present.index(derived[fid])
+                    present[i], coded[i] = fact, encode(fact)
+                else:
+                    present.append(fact)
+                    coded.append(encode(fact))
+                kinds.add(fact["type"])
             derived.update(new)
             by_id.update(new)
         return sorted(out.values(), key=lambda m: m.key)

@@ -24,19 +24,23 @@ import orjson
 _ENGINE_LOCK = threading.Lock()  # the C core's tables are process-global
 
 
-def _payload(facts: Iterable[dict[str, Any]], sid: str,
-             encoded: dict[int, tuple[dict, str]] | None) -> str:
-    """The JSON array of ``facts``, each with ``"sid": sid`` first."""
+def encode(fact: dict[str, Any]) -> str:
+    """A fact's JSON without its opening brace: the session id goes in front of it."""
+    return orjson.dumps(fact)[1:].decode()  # never empty: a fact has a type
+
+
+def _payload(facts: Iterable[dict[str, Any]],
+             encoded: dict[int, tuple[dict, str]] | None) -> list[str]:
+    """Each fact's :func:`encode`, memoised in ``encoded`` by ``id(fact)``."""
     if encoded is None:
         encoded = {}
-    head = '{"sid":"' + sid + '",'
     parts = []
     for f in facts:
         known = encoded.get(id(f))
         if known is None:  # the memo holds the fact, so its id() is not reused meanwhile
-            known = encoded[id(f)] = (f, orjson.dumps(f)[1:].decode())  # never empty
+            known = encoded[id(f)] = (f, encode(f))
         parts.append(known[1])
-    return "[" + head + ("," + head).join(parts) + "]"
+    return parts
 
 
 class EngineError(RuntimeError):
@@ -69,9 +73,14 @@ class Ruleset:
         ``encoded`` memoises each fact's JSON across calls (keyed by ``id(fact)``; it holds
         the fact itself, so the id stays unique), so facts shared by strata are encoded once.
         """
+        return self.evaluate_encoded(_payload(itertools.chain(before, facts), encoded))
+
+    def evaluate_encoded(self, parts: list[str]) -> list[tuple[str, dict[str, Any]]]:
+        """:meth:`evaluate` on facts already encoded by :func:`encode`, in batch order."""
         with _ENGINE_LOCK:
             sid = str(next(self._sids))
-        payload = _payload(itertools.chain(before, facts), sid, encoded)
+        head = '{"sid":"' + sid + '",'
+        payload = "[" + head + ("," + head).join(parts) + "]"
         with _ENGINE_LOCK:
             try:
                 result = _dre.assert_facts(self._handle, payload)
