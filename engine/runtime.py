@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from rulebook.compiler import INIT_TYPE, MIRROR, Program
 from rulebook.events import Timeline
@@ -21,7 +21,6 @@ from .facts import (Fact, derived_fact, id_hash, init_fact, now_fact, timeline_f
                     with_unique_hashes)
 from .session import Ruleset, encode
 
-_ENGINE_KEYS = ("sid",)
 
 
 @dataclass(frozen=True)
@@ -59,14 +58,22 @@ class DurableEvaluator:
         # match when every one of them has a fact, and a stratum none of whose entries
         # can match is not evaluated at all (its session would fire nothing)
         self._needs = [_needed_types(program, s) for s in program.strata]
+        # the properties any compiled pattern may read: the engine is sent only these
+        # (a bound fact comes back by id, whole), so it parses and returns less
+        self._keep = frozenset(_strings(s.ruleset for s in program.strata)) | {"id", "type"}
 
     def matches(self, timeline: Timeline, at: dt.datetime) -> list[Match]:
         facts = timeline_facts(timeline, at)
         fixed = [now_fact(at), init_fact()] + facts
         derived: dict[str, Fact] = {}
         out: dict[tuple, Match] = {}
+        keep = self._keep
+
+        def code(f: Fact) -> str:  # what the engine is sent of a fact
+            return encode({k: v for k, v in f.items() if k in keep})
+
         # each fact's JSON, made once and shared by the strata (a list beside the facts)
-        present, coded = list(fixed), [encode(f) for f in fixed]
+        present, coded = list(fixed), [code(f) for f in fixed]
         mirrored: dict[int, tuple[Fact, Fact, str]] = {}  # each fact's mirror, likewise
         kinds = {f["type"] for f in fixed}
         # The id hashes of every fact and mirror of this evaluation: while they are all
@@ -86,7 +93,7 @@ class DurableEvaluator:
                     known = mirrored.get(id(f))
                     if known is None:  # made once per evaluation; the memo holds the fact,
                         mirror = dict(f, type=MIRROR + f["type"], id=MIRROR + f["id"])
-                        known = mirrored[id(f)] = (f, mirror, encode(mirror))  # so its id()
+                        known = mirrored[id(f)] = (f, mirror, code(mirror))  # so its id()
                         h = id_hash(mirror["id"])                      # is not reused
                         distinct = distinct and h not in seen
                         seen.add(h)
@@ -98,8 +105,8 @@ class DurableEvaluator:
             else:
                 checked = with_unique_hashes([m[1] for m in mirrors] + present)
                 index = {f["id"]: f for f in checked}
-                parts = [encode(f) for f in checked[:len(mirrors)]]
-                parts += [encode(f) for f in checked[len(mirrors):] if f["type"] in reads]
+                parts = [code(f) for f in checked[:len(mirrors)]]
+                parts += [code(f) for f in checked[len(mirrors):] if f["type"] in reads]
             new: dict[str, Fact] = {}
             for rule_name, bound in ruleset.evaluate_encoded(parts):
                 entry = stratum.entries.get(rule_name)
@@ -107,8 +114,8 @@ class DurableEvaluator:
                     continue  # the housekeeping rule
                 # the evaluation time is the engine's way to read ``now``, not a binding
                 aliases = entry.aliases
-                bindings = {aliases[a]: index.get(f["id"]) or _clean(f)
-                            for a, f in bound.items() if aliases[a] != NOW}
+                bindings = {aliases[a]: index[f["id"]]  # whole, as given (the engine's
+                            for a, f in bound.items() if aliases[a] != NOW}  # copy is trimmed)
                 match = Match(entry.section, entry.id, bindings)
                 if match.key in out:
                     continue
@@ -122,10 +129,10 @@ class DurableEvaluator:
                 seen.add(h)
                 if fid in derived:  # replaced (never seen): keep the facts as a dict would
                     i = present.index(derived[fid])
-                    present[i], coded[i] = fact, encode(fact)
+                    present[i], coded[i] = fact, code(fact)
                 else:
                     present.append(fact)
-                    coded.append(encode(fact))
+                    coded.append(code(fact))
                 kinds.add(fact["type"])
             derived.update(new)
             by_id.update(new)
@@ -149,5 +156,15 @@ def _positive_types(program: Program, stratum) -> set[str]:
     return types
 
 
-def _clean(fact: dict[str, Any]) -> Fact:
-    return {k: v for k, v in fact.items() if k not in _ENGINE_KEYS}
+def _strings(node) -> Iterator[str]:
+    """Every key and text value in a JSON structure: a superset of the property names
+    it reads (literals and aliases too, which is harmless)."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(node, (list, tuple)) or hasattr(node, "__next__"):
+        for v in node:
+            yield from _strings(v)
+    elif isinstance(node, str):
+        yield node
