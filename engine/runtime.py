@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from rulebook.compiler import INIT_TYPE, MIRROR, Program
+from rulebook.compiler import COUNT, HIDDEN, INIT_TYPE, MIRROR, CompiledEntry, Program
 from rulebook.events import Timeline
 from rulebook.vocabulary import NOW
 
@@ -97,6 +97,7 @@ class DurableEvaluator:
                         h = id_hash(mirror["id"])                      # is not reused
                         distinct = distinct and h not in seen
                         seen.add(h)
+                        by_id[mirror["id"]] = mirror  # counts bind mirrors
                     mirrors.append(known)
             if distinct:
                 index = by_id
@@ -112,10 +113,16 @@ class DurableEvaluator:
                 entry = stratum.entries.get(rule_name)
                 if entry is None:
                     continue  # the housekeeping rule
-                # the evaluation time is the engine's way to read ``now``, not a binding
+                if entry.section == COUNT:  # from the whole facts (the engine's are trimmed)
+                    fact = count_fact(entry, {a: index[f["id"]] for a, f in bound.items()})
+                    new.setdefault(fact["id"], fact)
+                    continue
+                # the evaluation time is the engine's way to read ``now``, and the hidden
+                # names the facts that counts derived: neither is a binding. A bound fact is
+                # taken whole, as given, by its id (the engine's copy is trimmed)
                 aliases = entry.aliases
-                bindings = {aliases[a]: index[f["id"]]  # whole, as given (the engine's
-                            for a, f in bound.items() if aliases[a] != NOW}  # copy is trimmed)
+                bindings = {aliases[a]: index[f["id"]] for a, f in bound.items()
+                            if aliases[a] != NOW and not aliases[a].startswith(HIDDEN)}
                 match = Match(entry.section, entry.id, bindings)
                 if match.key in out:
                     continue
@@ -143,16 +150,24 @@ class DurableEvaluator:
             ruleset.close()
 
 
+def count_fact(entry: CompiledEntry, bound: dict[str, dict[str, Any]]) -> Fact:
+    """The fact a count's engine rule derives: its type names the count, its fields the
+    values of the bound facts it read; one per distinct set of values."""
+    by_name = {entry.aliases[a]: f for a, f in bound.items()}
+    values = {prop: by_name[name][key] for prop, name, key in entry.carry}
+    ident = ",".join(f"{k}={values[k]!r}" for k in sorted(values))
+    return {"type": entry.makes, "id": f"{entry.makes}|{ident}", "seq": 0, "t": 0, "z": 0,
+            **values}
+
+
 def _needed_types(program: Program, stratum) -> list[list[set[str]]]:
-    return [[set(p.types) for p in program.policy.active(e.section)[e.id].when.values()]
-            for e in stratum.entries.values()]
+    return [[set(types) for types in e.needs] for e in stratum.entries.values()]
 
 
 def _positive_types(program: Program, stratum) -> set[str]:
     types = {NOW, INIT_TYPE}
     for entry in stratum.entries.values():
-        for p in program.policy.active(entry.section)[entry.id].when.values():
-            types.update(p.types)
+        types.update(entry.reads)
     return types
 
 

@@ -24,9 +24,21 @@ import orjson
 _ENGINE_LOCK = threading.Lock()  # the C core's tables are process-global
 
 
+def engine_json(value: Any) -> str:
+    """JSON for the C core, rulesets and facts alike: raw UTF-8, never ``\\uXXXX`` escapes.
+
+    durable-rules' JSON parser decodes a ``\\uXXXX`` escape differently from the same
+    character written raw, so a ruleset encoded with escapes (``json.dumps``' default) never
+    matched a fact encoded raw: ``where: {to: José}`` failed ``eq`` and ``in`` and passed
+    ``ne``. One encoder for both sides makes every string compare as Python compares it
+    (tests/test_fuzz_unicode.py).
+    """
+    return orjson.dumps(value).decode()
+
+
 def encode(fact: dict[str, Any]) -> str:
-    """A fact's JSON without its opening brace: the session id goes in front of it."""
-    return orjson.dumps(fact)[1:].decode()  # never empty: a fact has a type
+    """A fact's :func:`engine_json` without its opening brace: the session id goes first."""
+    return engine_json(fact)[1:]  # never empty: a fact has a type
 
 
 def _payload(facts: Iterable[dict[str, Any]],
@@ -52,11 +64,11 @@ class Ruleset:
 
     def __init__(self, definition: dict[str, Any]):
         # register a copy: durable-rules mutates the definition it is handed
-        self.definition = json.loads(json.dumps(definition))
+        self.definition = orjson.loads(engine_json(definition))
         self.name = "rb_" + uuid.uuid4().hex
         self._sids = itertools.count(1)
         with _ENGINE_LOCK:
-            self._handle = _dre.create_ruleset(self.name, json.dumps(self.definition))
+            self._handle = _dre.create_ruleset(self.name, engine_json(self.definition))
 
     def evaluate(self, facts: list[dict[str, Any]],
                  before: list[dict[str, Any]] = (),
@@ -99,6 +111,11 @@ class Ruleset:
             finally:
                 _dre.delete_state(self._handle, sid)
             return firings
+
+    def __reduce__(self):
+        """Refuse: the handle means another ruleset (or none) in any other process."""
+        raise TypeError("a durable-rules ruleset is a handle into this process's engine and "
+                        "cannot be pickled; pickle the Rulebook, which compiles again")
 
     def close(self) -> None:
         """Free the ruleset in the C core (its handle table is finite)."""
