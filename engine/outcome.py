@@ -234,6 +234,10 @@ def _channel(rule: Rule, to, stated, allowed) -> Optional[str]:
 _TIME_FIELDS = {f for fields in FACT_FIELDS.values() for f, k in fields.items() if k == TIME}
 
 
+# (wall time, offset, zone, language, date only) -> the words: the same key, the same text
+_MOMENT_WORDS: dict[tuple, str] = {}
+
+
 class _Words:
     """Fills a reason template; ``{name.field|default}`` and ``{moment:date}`` work."""
 
@@ -241,7 +245,16 @@ class _Words:
         self.b, self.tz, self.timeline, self.lang = bindings, tz, timeline, lang
 
     def time(self, moment, date_only: bool) -> str:
-        return L.moment(moment, self.lang, date_only)
+        if moment is None:
+            return L.moment(moment, self.lang, date_only)
+        key = (moment.replace(tzinfo=None), moment.utcoffset(), moment.tzinfo, self.lang,
+               date_only)
+        text = _MOMENT_WORDS.get(key)
+        if text is None:  # Babel is slow, and a timeline's moments recur in every reason
+            if len(_MOMENT_WORDS) > 50_000:
+                _MOMENT_WORDS.clear()
+            text = _MOMENT_WORDS[key] = L.moment(moment, self.lang, date_only)
+        return text
 
     def special(self, name: str) -> Any:
         raise KeyError(name)
