@@ -12,6 +12,7 @@ compares itself, a day is 24 hours (:attr:`TimeExpr.exact_seconds`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -89,6 +90,11 @@ def parse_time_expr(text: object) -> TimeExpr:
     """Parse ``iv + 24h``; raise ValueError with the syntax for anything else."""
     if not isinstance(text, str):
         raise ValueError(f"'{text}' is not a time expression: write {EXPR_SYNTAX}")
+    return _parse_time_expr(text)
+
+
+@functools.lru_cache(maxsize=4096)  # the result is immutable; evaluations parse the same texts
+def _parse_time_expr(text: str) -> TimeExpr:
     match = _ANCHOR.match(text)
     if not match:
         raise ValueError(f"'{text}' is not a time expression: write {EXPR_SYNTAX}")
