@@ -5,6 +5,8 @@ evaluation time, the derived facts of earlier strata and the init fact. The firi
 derivations become facts for the next strata; the firings of rules and limits are the
 *matches* that :mod:`engine.outcome` turns into advice. Firings are de-duplicated by
 entry and bound facts (note 11), so the result is a set, whatever durable-rules' order.
+A ``where`` operand or a ``since`` in calendar days is a property the host adds to the
+facts (:func:`engine.timing.with_shifts`): durable-rules can only add seconds.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from rulebook.compiler import COUNT, HIDDEN, INIT_TYPE, MIRROR, CompiledEntry, P
 from rulebook.events import Timeline
 from rulebook.vocabulary import NOW
 
-from .facts import (Fact, derived_fact, id_hash, init_fact, now_fact, timeline_facts,
-                    with_unique_hashes)
+from .facts import (Fact, check_join, derived_fact, id_hash, init_fact, now_fact,
+                    timeline_facts, with_unique_hashes)
 from .session import Ruleset, encode
+from .timing import with_shifts
 
 
 
@@ -65,6 +68,9 @@ class DurableEvaluator:
     def matches(self, timeline: Timeline, at: dt.datetime) -> list[Match]:
         facts = timeline_facts(timeline, at)
         fixed = [now_fact(at), init_fact()] + facts
+        shifts = self.program.shifts
+        if shifts:  # calendar days in `where` and `since`: shifted by the host (note above)
+            fixed = [with_shifts(f, shifts, timeline.tz) for f in fixed]
         derived: dict[str, Fact] = {}
         out: dict[tuple, Match] = {}
         keep = self._keep
@@ -86,6 +92,7 @@ class DurableEvaluator:
                                                   self._reads, self._needs):
             if not any(all(types & kinds for types in entry) for entry in needs):
                 continue
+            check_join(self.program, stratum, present)  # the documented limit (bounds.py)
             negated = stratum.negated
             mirrors = []
             for f in present:
@@ -129,6 +136,8 @@ class DurableEvaluator:
                 out[match.key] = match
                 if entry.section == "derive":
                     fact = derive(self.program, match)
+                    if shifts:
+                        fact = with_shifts(fact, shifts, timeline.tz)
                     new.setdefault(fact["id"], fact)
             for fid, fact in new.items():
                 h = id_hash(fid)
