@@ -179,6 +179,27 @@ def derived_fact(kind: str, derivation: str, bindings: dict[str, Fact], at_name:
     return fact
 
 
+_PLANS: dict[int, tuple[object, list]] = {}
+
+
+def join_plan(program, stratum) -> list[tuple[tuple[str, str], list[list[str]]]]:
+    """Per policy entry of ``stratum`` (once each), the types of its ``when`` patterns:
+    worked out once per stratum, not on every evaluation (it was a third of matching)."""
+    known = _PLANS.get(id(stratum))
+    if known is None or known[0] is not stratum:
+        seen, plan = set(), []
+        for entry in stratum.entries.values():
+            if (entry.section, entry.id) in seen or entry.section not in _POLICY_SECTIONS:
+                continue  # a count's own rule: its chain is bounded by the count's cap
+            seen.add((entry.section, entry.id))
+            when = program.policy.active(entry.section)[entry.id].when.values()
+            plan.append(((entry.section, entry.id), [list(p.types) for p in when]))
+        if len(_PLANS) > 4096:
+            _PLANS.clear()
+        known = _PLANS[id(stratum)] = (stratum, plan)  # holds the stratum: id() not reused
+    return known[1]
+
+
 def check_join(program, stratum, present: list[Fact]) -> None:
     """Refuse an evaluation whose joins would try more than ``MAX_JOIN`` combinations.
 
@@ -190,17 +211,14 @@ def check_join(program, stratum, present: list[Fact]) -> None:
     counts: dict[str, int] = {}
     for fact in present:
         counts[fact["type"]] = counts.get(fact["type"], 0) + 1
-    seen = set()
-    for entry in stratum.entries.values():
-        if (entry.section, entry.id) in seen or entry.section not in _POLICY_SECTIONS:
-            continue  # a count's own rule: its chain is bounded by the count's cap
-        seen.add((entry.section, entry.id))
+    for (section, eid), when in join_plan(program, stratum):
         work = 1
-        for pattern in program.policy.active(entry.section)[entry.id].when.values():
-            work *= sum(counts.get(t, 0) for t in pattern.types)
+        for types in when:
+            work *= sum(counts.get(t, 0) for t in types)
         if work > MAX_JOIN:
+            entry_id = eid
             raise InvalidInput([program.loaded.document.problem(
-                (entry.section, entry.id), f"on this timeline '{entry.id}' would try {work:,} "
+                (section, entry_id), f"on this timeline '{entry_id}' would try {work:,} "
                 f"combinations of facts: at most {MAX_JOIN:,} (the limit)",
                 "the events have too many facts of the types it matches together", key=True)])
 
