@@ -71,14 +71,28 @@ def _text(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=None)
+def _aliases(model: type) -> dict[str, str]:
+    return {name: f.alias or name for name, f in model.model_fields.items()}
+
+
 def _event_fields(event) -> dict[str, Any]:
-    data = event.model_dump(by_alias=True, exclude_none=True)
-    data.pop("note", None)
-    for key, value in list(data.items()):
+    """``event.model_dump(by_alias=True, exclude_none=True)`` without ``note``, times as
+    epoch seconds: read straight from the validated model (pydantic's dump was a tenth
+    of the matching time)."""
+    aliases = _aliases(type(event))
+    data = {}
+    for name, value in event.__dict__.items():
+        if value is None or name == "note":
+            continue
         if isinstance(value, dt.datetime):
-            data[key] = epoch(value)
+            value = epoch(value)
+        elif isinstance(value, list):  # interviewers: their fields, likewise
+            value = [{_aliases(type(p))[k]: _text(v) for k, v in p.__dict__.items()
+                      if v is not None} for p in value]
         else:  # documents read from files are NFC already; an API caller's dict may not be
-            data[key] = _text(value)
+            value = _text(value)
+        data[aliases[name]] = value
     return data
 
 
@@ -216,7 +230,8 @@ def _entry_of(program, entry) -> tuple[str, str]:
     return "rules", entry.id
 
 
-_id_hash = functools.lru_cache(maxsize=1 << 16)(fnv1a32)  # ids e1, e2... recur in every timeline
+id_hash = functools.lru_cache(maxsize=1 << 16)(fnv1a32)  # ids e1, e2... recur in every timeline
+_id_hash = id_hash
 
 
 def with_unique_hashes(facts: Iterable[Fact]) -> list[Fact]:

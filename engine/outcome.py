@@ -81,7 +81,7 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
         words = _RuleWords(policy, m.id, m.bindings, tz, to, channel, ideal, timeline, at, lang)
         # built from validated parts: constructed without validating them again
         base = dict(action=rule.action, to=to, channel=channel,
-                    window=Window.model_construct(start=start, due=due, end=end),
+                    window=_built(Window, {"start": start, "due": due, "end": end}),
                     overdue=ideal[1] < at, rule=m.id, sources=list(rule.sources),
                     draft=words.draft())
         if block is not None:
@@ -91,13 +91,13 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
             fields = dict(base, reason=reason, limit=bm.id, until=until)
             key = _same_json(fields)
             if key not in held:
-                held[key] = (HeldBack.model_construct(**fields), rule.priority)
+                held[key] = (_built(HeldBack, fields), rule.priority)
             continue
         fields = dict(base, reason=words.render())
         target = actions if start <= at else upcoming
         key = _same_json(fields)
         if key not in target:
-            target[key] = (Recommendation.model_construct(**fields), rule.priority)
+            target[key] = (_built(Recommendation, fields), rule.priority)
 
     def order(by_start: bool):
         def key(item):
@@ -119,14 +119,32 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
     return advice.model_copy(update={"next_check_at": later and later.astimezone(tz)})
 
 
+def _built(cls, fields: dict[str, Any]):
+    """A model of parts that are already valid, as ``model_construct`` makes it, minus
+    its generic work (defaults, aliases): every field given (the JSON follows the order of
+    ``__dict__``, so it is the models' order)."""
+    if list(fields) != list(cls.model_fields):
+        if fields.keys() != cls.model_fields.keys():
+            return cls.model_construct(**fields)
+        fields = {k: fields[k] for k in cls.model_fields}
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", fields)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
 def _same_json(fields: dict[str, Any]) -> tuple:
     """A key equal for two entries exactly when their JSON is: de-duplication without
     serialising. A moment counts as its JSON shows it: wall time to the second and UTC
     offset (``==`` on datetimes ignores the offset within one zone, and microseconds)."""
-    return tuple(_frozen(v) for v in fields.values())
+    return tuple(v if v is None or type(v) is str else _frozen(v) for v in fields.values())
 
 
 def _frozen(value: Any) -> Any:
+    if value is None or type(value) is str:
+        return value
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None, microsecond=0), value.utcoffset()
     if isinstance(value, BaseModel):
@@ -233,6 +251,10 @@ def _channel(rule: Rule, to, stated, allowed) -> Optional[str]:
 _TIME_FIELDS = {f for fields in FACT_FIELDS.values() for f, k in fields.items() if k == TIME}
 
 
+# (wall time, offset, zone, language, date only) -> the words: the same key, the same text
+_MOMENT_WORDS: dict[tuple, str] = {}
+
+
 class _Words:
     """Fills a reason template; ``{name.field|default}`` and ``{moment:date}`` work."""
 
@@ -240,7 +262,16 @@ class _Words:
         self.b, self.tz, self.timeline, self.lang = bindings, tz, timeline, lang
 
     def time(self, moment, date_only: bool) -> str:
-        return L.moment(moment, self.lang, date_only)
+        if moment is None:
+            return L.moment(moment, self.lang, date_only)
+        key = (moment.replace(tzinfo=None), moment.utcoffset(), moment.tzinfo, self.lang,
+               date_only)
+        text = _MOMENT_WORDS.get(key)
+        if text is None:  # Babel is slow, and a timeline's moments recur in every reason
+            if len(_MOMENT_WORDS) > 50_000:
+                _MOMENT_WORDS.clear()
+            text = _MOMENT_WORDS[key] = L.moment(moment, self.lang, date_only)
+        return text
 
     def special(self, name: str) -> Any:
         raise KeyError(name)

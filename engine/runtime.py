@@ -12,20 +12,18 @@ facts (:func:`engine.timing.with_shifts`): durable-rules can only add seconds.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Iterator
 
 from rulebook.compiler import COUNT, HIDDEN, INIT_TYPE, MIRROR, CompiledEntry, Program
 from rulebook.events import Timeline
 from rulebook.vocabulary import NOW
 
-from .facts import (Fact, check_join, derived_fact, init_fact, now_fact, timeline_facts,
-                    with_unique_hashes)
-from .session import Ruleset
+from .facts import (Fact, check_join, derived_fact, id_hash, init_fact, now_fact,
+                    timeline_facts, with_unique_hashes)
+from .session import Ruleset, encode
 from .timing import with_shifts
 
-_ENGINE_KEYS = ("sid",)
 
 
 @dataclass(frozen=True)
@@ -35,11 +33,12 @@ class Match:
     section: str
     id: str
     bindings: dict[str, Fact]
+    key: tuple = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def key(self) -> tuple:
-        return (self.section, self.id,
-                tuple(sorted((name, fact["id"]) for name, fact in self.bindings.items())))
+    def __post_init__(self):
+        # every match is de-duplicated and sorted by its key: worked out once, up front
+        object.__setattr__(self, "key", (self.section, self.id, tuple(sorted(
+            (name, fact["id"]) for name, fact in self.bindings.items()))))
 
 
 def derive(program: Program, match: Match) -> Fact:
@@ -62,6 +61,9 @@ class DurableEvaluator:
         # match when every one of them has a fact, and a stratum none of whose entries
         # can match is not evaluated at all (its session would fire nothing)
         self._needs = [_needed_types(program, s) for s in program.strata]
+        # the properties any compiled pattern may read: the engine is sent only these
+        # (a bound fact comes back by id, whole), so it parses and returns less
+        self._keep = frozenset(_strings(s.ruleset for s in program.strata)) | {"id", "type"}
 
     def matches(self, timeline: Timeline, at: dt.datetime) -> list[Match]:
         facts = timeline_facts(timeline, at)
@@ -71,35 +73,63 @@ class DurableEvaluator:
             fixed = [with_shifts(f, shifts, timeline.tz) for f in fixed]
         derived: dict[str, Fact] = {}
         out: dict[tuple, Match] = {}
-        encoded: dict[int, tuple[dict, str]] = {}  # each fact's JSON, shared by the strata
-        mirrored: dict[int, tuple[Fact, Fact]] = {}  # each fact's mirror, likewise
+        keep = self._keep
+
+        def code(f: Fact) -> str:  # what the engine is sent of a fact
+            return encode({k: v for k, v in f.items() if k in keep})
+
+        # each fact's JSON, made once and shared by the strata (a list beside the facts)
+        present, coded = list(fixed), [code(f) for f in fixed]
+        mirrored: dict[int, tuple[Fact, Fact, str]] = {}  # each fact's mirror, likewise
         kinds = {f["type"] for f in fixed}
+        # The id hashes of every fact and mirror of this evaluation: while they are all
+        # distinct (nearly always), no stratum's facts need renaming and one index by id
+        # serves every stratum; after a clash, each stratum is checked on its own.
+        seen = {id_hash(f["id"]) for f in fixed}
+        distinct = len(seen) == len(fixed)
+        by_id = {f["id"]: f for f in fixed}
         for stratum, ruleset, reads, needs in zip(self.program.strata, self.rulesets,
                                                   self._reads, self._needs):
-            kinds.update(f["type"] for f in derived.values())
             if not any(all(types & kinds for types in entry) for entry in needs):
                 continue
-            present = fixed + list(derived.values())
             check_join(self.program, stratum, present)  # the documented limit (bounds.py)
-            mirrors = [_mirror(f, mirrored) for f in present if f["type"] in stratum.negated]
-            checked = with_unique_hashes(mirrors + present)
-            by_id = {f["id"]: f for f in checked}
-            used = [f for f in checked[len(mirrors):] if f["type"] in reads]
+            negated = stratum.negated
+            mirrors = []
+            for f in present:
+                if f["type"] in negated:
+                    known = mirrored.get(id(f))
+                    if known is None:  # made once per evaluation; the memo holds the fact,
+                        mirror = dict(f, type=MIRROR + f["type"], id=MIRROR + f["id"])
+                        known = mirrored[id(f)] = (f, mirror, code(mirror))  # so its id()
+                        h = id_hash(mirror["id"])                      # is not reused
+                        distinct = distinct and h not in seen
+                        seen.add(h)
+                        by_id[mirror["id"]] = mirror  # counts bind mirrors
+                    mirrors.append(known)
+            if distinct:
+                index = by_id
+                parts = [m[2] for m in mirrors]
+                parts += [c for f, c in zip(present, coded) if f["type"] in reads]
+            else:
+                checked = with_unique_hashes([m[1] for m in mirrors] + present)
+                index = {f["id"]: f for f in checked}
+                parts = [code(f) for f in checked[:len(mirrors)]]
+                parts += [code(f) for f in checked[len(mirrors):] if f["type"] in reads]
             new: dict[str, Fact] = {}
-            for rule_name, bound in ruleset.evaluate(used, before=checked[:len(mirrors)],
-                                                     encoded=encoded):
+            for rule_name, bound in ruleset.evaluate_encoded(parts):
                 entry = stratum.entries.get(rule_name)
                 if entry is None:
                     continue  # the housekeeping rule
-                if entry.section == COUNT:
-                    fact = count_fact(entry, bound)
+                if entry.section == COUNT:  # from the whole facts (the engine's are trimmed)
+                    fact = count_fact(entry, {a: index[f["id"]] for a, f in bound.items()})
                     new.setdefault(fact["id"], fact)
                     continue
                 # the evaluation time is the engine's way to read ``now``, and the hidden
-                # names the facts that counts derived: neither is a binding
-                bindings = {entry.aliases[a]: by_id.get(f["id"]) or _clean(f)
-                            for a, f in bound.items()
-                            if entry.aliases[a] != NOW and not entry.aliases[a].startswith(HIDDEN)}
+                # names the facts that counts derived: neither is a binding. A bound fact is
+                # taken whole, as given, by its id (the engine's copy is trimmed)
+                aliases = entry.aliases
+                bindings = {aliases[a]: index[f["id"]] for a, f in bound.items()
+                            if aliases[a] != NOW and not aliases[a].startswith(HIDDEN)}
                 match = Match(entry.section, entry.id, bindings)
                 if match.key in out:
                     continue
@@ -109,21 +139,24 @@ class DurableEvaluator:
                     if shifts:
                         fact = with_shifts(fact, shifts, timeline.tz)
                     new.setdefault(fact["id"], fact)
+            for fid, fact in new.items():
+                h = id_hash(fid)
+                distinct = distinct and fid not in derived and h not in seen
+                seen.add(h)
+                if fid in derived:  # replaced (never seen): keep the facts as a dict would
+                    i = present.index(derived[fid])
+                    present[i], coded[i] = fact, code(fact)
+                else:
+                    present.append(fact)
+                    coded.append(code(fact))
+                kinds.add(fact["type"])
             derived.update(new)
+            by_id.update(new)
         return sorted(out.values(), key=lambda m: m.key)
 
     def close(self) -> None:
         for ruleset in self.rulesets:
             ruleset.close()
-
-
-def _mirror(fact: Fact, memo: dict[int, tuple[Fact, Fact]]) -> Fact:
-    """The fact negations test (type and id prefixed), made once per evaluation."""
-    known = memo.get(id(fact))
-    if known is None:  # the memo holds the fact, so its id() is not reused meanwhile
-        known = memo[id(fact)] = (fact, dict(fact, type=MIRROR + fact["type"],
-                                             id=MIRROR + fact["id"]))
-    return known[1]
 
 
 def count_fact(entry: CompiledEntry, bound: dict[str, dict[str, Any]]) -> Fact:
@@ -147,5 +180,15 @@ def _positive_types(program: Program, stratum) -> set[str]:
     return types
 
 
-def _clean(fact: dict[str, Any]) -> Fact:
-    return {k: v for k, v in fact.items() if k not in _ENGINE_KEYS}
+def _strings(node) -> Iterator[str]:
+    """Every key and text value in a JSON structure: a superset of the property names
+    it reads (literals and aliases too, which is harmless)."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(node, (list, tuple)) or hasattr(node, "__next__"):
+        for v in node:
+            yield from _strings(v)
+    elif isinstance(node, str):
+        yield node

@@ -17,7 +17,7 @@ import json
 import threading
 import uuid
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Iterable
 
 import durable_rules_engine as _dre
 import orjson
@@ -37,19 +37,23 @@ def engine_json(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def _payload(facts: list[dict[str, Any]], sid: str,
-             encoded: dict[int, tuple[dict, str]] | None) -> str:
-    """The JSON array of ``facts``, each with ``"sid": sid`` first."""
+def encode(fact: dict[str, Any]) -> str:
+    """A fact's :func:`engine_json` without its opening brace: the session id goes first."""
+    return engine_json(fact)[1:]  # never empty: a fact has a type
+
+
+def _payload(facts: Iterable[dict[str, Any]],
+             encoded: dict[int, tuple[dict, str]] | None) -> list[str]:
+    """Each fact's :func:`encode`, memoised in ``encoded`` by ``id(fact)``."""
     if encoded is None:
         encoded = {}
-    head = '{"sid":"' + sid + '",'
     parts = []
     for f in facts:
         known = encoded.get(id(f))
         if known is None:  # the memo holds the fact, so its id() is not reused meanwhile
-            known = encoded[id(f)] = (f, engine_json(f)[1:])  # never empty
-        parts.append(head + known[1])
-    return "[" + ",".join(parts) + "]"
+            known = encoded[id(f)] = (f, encode(f))
+        parts.append(known[1])
+    return parts
 
 
 class EngineError(RuntimeError):
@@ -112,20 +116,25 @@ class Ruleset:
         """Assert ``before`` then ``facts`` in a fresh session; every firing, in order.
 
         ``before`` holds the facts negations test, so that they are all present before any
-        partial match forms. ``facts`` must contain a fact that fires a housekeeping rule,
+        partial match forms: they go first in the same batch, which the engine handles
+        fact by fact, in order (measured: byte-identical advice to a separate first call
+        on 9,000 generated evaluations, and the differential suite; one call fewer per
+        stratum). ``facts`` must contain a fact that fires a housekeeping rule,
         so that deleting a session in which nothing else fired is safe (it segfaults
         otherwise). A fact no rule can use is "not handled": harmless, and ignored.
         ``encoded`` memoises each fact's JSON across calls (keyed by ``id(fact)``; it holds
         the fact itself, so the id stays unique), so facts shared by strata are encoded once.
         """
+        return self.evaluate_encoded(_payload(itertools.chain(before, facts), encoded))
+
+    def evaluate_encoded(self, parts: list[str]) -> list[tuple[str, dict[str, Any]]]:
+        """:meth:`evaluate` on facts already encoded by :func:`encode`, in batch order."""
         with _ENGINE_LOCK:
             sid = str(next(self._sids))
-        first = _payload(before, sid, encoded) if before else None
-        payload = _payload(facts, sid, encoded)
+        head = '{"sid":"' + sid + '",'
+        payload = "[" + head + ("," + head).join(parts) + "]"
         with _ENGINE_LOCK:
             try:
-                if first:
-                    _dre.assert_facts(self._handle, first)
                 result = _dre.assert_facts(self._handle, payload)
             except _dre.error as exc:
                 raise EngineError(f"durable-rules refused the batch: {_one_line(exc)}") from None

@@ -12,6 +12,7 @@ allowed in windows and ``until``. The host computes every calendar shift
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -108,6 +109,11 @@ def parse_time_expr(text: object) -> TimeExpr:
     """Parse ``iv + 24h``; raise ValueError with the syntax for anything else."""
     if not isinstance(text, str):
         raise ValueError(f"'{text}' is not a time expression: write {EXPR_SYNTAX}")
+    return _parse_time_expr(text)
+
+
+@functools.lru_cache(maxsize=4096)  # the result is immutable; evaluations parse the same texts
+def _parse_time_expr(text: str) -> TimeExpr:
     match = _ANCHOR.match(text)
     if not match:
         raise ValueError(f"'{text}' is not a time expression: write {EXPR_SYNTAX}")

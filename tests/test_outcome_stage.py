@@ -1,4 +1,5 @@
-"""The outcome stage's shortcuts give what the long way gave.
+"""The shortcuts of the outcome stage (and of reading events into facts) give what the
+long way gave.
 
 Reason templates are parsed once, office-hours bounds are memoised per zone and day,
 entries are de-duplicated by a tuple instead of their JSON, and the output models are
@@ -12,10 +13,15 @@ import datetime as dt
 import string
 from zoneinfo import ZoneInfo
 
+from hypothesis import given, settings
+
 from rulebook.advice import HeldBack, Recommendation, Window
-from rulebook.engine.outcome import _parsed, _same_json
+from rulebook.api import as_timeline
+from rulebook.engine.facts import _event_fields, _text, epoch
+from rulebook.engine.outcome import _built, _parsed, _same_json
 from rulebook.engine.timing import OfficeClock, localize, words_time
 from rulebook.policy import OfficeHours
+from rulebook.testing.strategies import timelines
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -88,3 +94,27 @@ def test_constructed_models_serialise_like_validated_ones():
     constructed = HeldBack.model_construct(**fields)
     assert constructed.model_dump_json() == validated.model_dump_json()
     assert constructed == validated
+
+
+def test_models_built_from_valid_parts_equal_validated_ones():
+    moment = dt.datetime(2026, 3, 3, 9, 5, 7, tzinfo=BERLIN)
+    fields, validated = _entry(moment, HeldBack, limit="gap", until=moment)
+    built = _built(HeldBack, dict(fields))
+    assert built == validated and built.model_dump_json() == validated.model_dump_json()
+    assert built.model_fields_set == validated.model_fields_set
+    partial = {k: v for k, v in fields.items() if k != "reason"}  # not every field:
+    assert _built(HeldBack, partial) == HeldBack.model_construct(**partial)  # the long way
+
+
+@settings(max_examples=60)
+@given(doc=timelines(max_events=12))
+def test_event_fields_are_the_models_dump(doc):
+    """The fast read of an event's fields gives pydantic's dump, key order included."""
+    for event in as_timeline(doc).events:
+        want = event.model_dump(by_alias=True, exclude_none=True)
+        want.pop("note", None)
+        want = {k: epoch(v) if isinstance(v, dt.datetime) else _text(v) for k, v in want.items()}
+        got = _event_fields(event)
+        assert got == want and list(got) == list(want)
+        for a, b in zip(got.get("interviewers", []), want.get("interviewers", [])):
+            assert list(a) == list(b)
