@@ -97,6 +97,12 @@ class DurableEvaluator:
             derived.update(new)
         return sorted(out.values(), key=lambda m: m.key)
 
+    def advise(self, timeline: Timeline, at: dt.datetime):
+        """The advice: this evaluator's matches through the outcome stage."""
+        from .outcome import advise  # the outcome stage reads Match from here
+
+        return advise(self.program, timeline, at, self.matches(timeline, at))
+
     def close(self) -> None:
         for ruleset in self.rulesets:
             ruleset.close()

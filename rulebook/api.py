@@ -68,12 +68,8 @@ class Rulebook:
 
     def recommend(self, events: Events, at: Any) -> Advice:
         """What to do now, what comes next, and what is held back, as of ``at``."""
-        from rulebook.engine.outcome import advise
-
-        timeline = as_timeline(events)
-        moment = as_moment(at)
-        matches = self._evaluator.matches(timeline, moment)
-        return advise(self.program, timeline, moment, matches)
+        # each evaluator advises on its own: the reference shares no outcome stage
+        return self._evaluator.advise(as_timeline(events), as_moment(at))
 
     def close(self) -> None:
         """Free the engine's rulesets (optional; also done when collected)."""
