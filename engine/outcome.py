@@ -25,9 +25,9 @@ from rulebook.advice import Advice, HeldBack, Recommendation, Window
 from rulebook.compiler import Program
 from rulebook.events import Timeline
 from rulebook.policy import Limit, Rule
-from rulebook.vocabulary import FACT_FIELDS, TIME
+from rulebook.vocabulary import TIME
 
-from .facts import Fact, person_key
+from .facts import Fact, counted_epoch, epoch, person_key
 from .runtime import Match
 from .timing import OfficeClock, evaluate, from_epoch, words_time
 
@@ -37,11 +37,12 @@ _FAR = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 def advise(program: Program, timeline: Timeline, at: dt.datetime,
            matches: Iterable[Match]) -> Advice:
     tz = timeline.tz
-    at = at.astimezone(tz)
+    at = at.astimezone(tz).replace(microsecond=0)  # times count to the second, as facts do
     policy = program.policy
     matches = list(matches)
     clock = OfficeClock(policy.settings.office_hours, tz)
     stated = _stated_channels(timeline, at)
+    kinds = program.loaded.checked.fact_fields
     blockers = []
     for m in matches:
         if m.section == "limits":
@@ -71,11 +72,13 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
                     sources=list(rule.sources))
         if block is not None:
             bm, lim, until = block
-            reason = _LimitWords(lim, bm.bindings, tz, until, rule.action, to, timeline).render()
+            reason = _LimitWords(lim, bm.bindings, tz, until, rule.action, to, timeline,
+                                 kinds).render()
             entry = HeldBack(**base, reason=reason, limit=bm.id, until=until)
             held[entry.model_dump_json()] = (entry, rule.priority)
             continue
-        reason = _RuleWords(rule, m.bindings, tz, to, channel, ideal, timeline, at).render()
+        reason = _RuleWords(rule, m.bindings, tz, to, channel, ideal, timeline, at,
+                            kinds).render()
         entry = Recommendation(**base, reason=reason)
         target = actions if start <= at else upcoming
         target[entry.model_dump_json()] = (entry, rule.priority)
@@ -94,7 +97,8 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
         upcoming=[r for r, _ in sorted(upcoming.values(), key=order(True))],
         held_back=[r for r, _ in sorted(held.values(), key=lambda i: (
             i[0].until or _FAR, i[0].window.due, i[1], i[0].action, i[0].to or "",
-            i[0].rule, i[0].limit, i[0].window.start, i[0].reason))],
+            i[0].rule, i[0].limit, i[0].window.start, i[0].window.end or _FAR,
+            i[0].channel or "", i[0].reason))],
     )
 
 
@@ -116,8 +120,8 @@ def _window(rule: Rule, b: dict[str, Fact], at, tz, clock: OfficeClock):
     due = max(due, start)
     if end is not None:
         due = min(due, end)
-        if end < at:
-            return None
+        if end < at or end < start:
+            return None  # gone, or a window that ends before it starts never opens
     return start, due, end
 
 
@@ -131,10 +135,17 @@ def _blocking(blockers, action: str, opens: dt.datetime):
             continue
         if until is not None and until <= opens:
             continue
-        key = (until or _FAR, m.id)
+        # ties: the match whose bound facts come first in the timeline, name by name
+        first = tuple((-f["seq"], _reversed(f["id"])) for _, f in sorted(m.bindings.items()))
+        key = (until or _FAR, m.id, first)
         if found is None or key > found[0]:
             found = (key, (m, lim, until))
     return found[1] if found else None
+
+
+def _reversed(text: str) -> tuple:
+    """A key that sorts text in reverse (a prefix after its extensions)."""
+    return tuple(-ord(c) for c in text) + (1,)
 
 
 def _value(ref: str, b: dict[str, Fact]) -> Any:
@@ -144,13 +155,15 @@ def _value(ref: str, b: dict[str, Fact]) -> Any:
 
 def _stated_channels(timeline: Timeline, at) -> list[tuple[Optional[str], str]]:
     """(person key or None for everyone, channel) from next_steps, latest first."""
-    out = []
-    events = [e for e in timeline.events if e.type == "next_steps" and e.preferred_channel
-              and e.at <= at]
-    events.sort(key=lambda e: (e.at, e.preferred_channel, e.from_ or ""), reverse=True)
-    for e in events:
-        out.append((person_key(e.from_) if e.from_ else None, e.preferred_channel))
-    return out
+    now, tz = epoch(at), timeline.tz
+    said = []
+    for e in timeline.events:
+        if e.type == "next_steps" and e.preferred_channel:
+            moment = counted_epoch(e, at, tz)
+            if moment <= now:
+                said.append((moment, e.preferred_channel, e.from_ or ""))
+    said.sort(reverse=True)
+    return [(person_key(who) if who else None, channel) for _, channel, who in said]
 
 
 def _channel(rule: Rule, to, stated, allowed) -> Optional[str]:
@@ -174,14 +187,11 @@ def _channel(rule: Rule, to, stated, allowed) -> Optional[str]:
 
 # -- reasons --------------------------------------------------------------------------------
 
-_TIME_FIELDS = {f for fields in FACT_FIELDS.values() for f, k in fields.items() if k == TIME}
-
-
 class _Words:
     """Fills a reason template; ``{name.field|default}`` and ``{moment:date}`` work."""
 
-    def __init__(self, bindings, tz, timeline: Timeline):
-        self.b, self.tz, self.timeline = bindings, tz, timeline
+    def __init__(self, bindings, tz, timeline: Timeline, kinds):
+        self.b, self.tz, self.timeline, self.kinds = bindings, tz, timeline, kinds
 
     def special(self, name: str) -> Any:
         raise KeyError(name)
@@ -198,9 +208,12 @@ class _Words:
             value = fact.get(field)
             if value is None:
                 return None
-            if field in _TIME_FIELDS and isinstance(value, int):
+            kind = self.kinds.get(fact["type"], {}).get(field)
+            if kind == TIME:  # whatever the field's name: a derived fact may rename it
                 return words_time(from_epoch(value, self.tz), spec == "date")
-            return _human(value)
+            if isinstance(kind, tuple) or isinstance(value, bool):
+                return _human(value)  # a choice: no_answer reads "no answer"
+            return str(value)  # text as written: names keep their underscores
         value = self.special(name)
         if isinstance(value, dt.datetime) or (value is None and name in ("end", "until")):
             return words_time(value, spec == "date")
@@ -233,8 +246,8 @@ def _human(value: Any) -> str:
 
 
 class _RuleWords(_Words):
-    def __init__(self, rule: Rule, b, tz, to, channel, window, timeline, at):
-        super().__init__(b, tz, timeline)
+    def __init__(self, rule: Rule, b, tz, to, channel, window, timeline, at, kinds):
+        super().__init__(b, tz, timeline, kinds)
         self.rule, self.to, self.channel, self.window, self.at = rule, to, channel, window, at
 
     def lookup(self, name: str, spec: str) -> Optional[str]:
@@ -257,8 +270,8 @@ class _RuleWords(_Words):
 
 
 class _LimitWords(_Words):
-    def __init__(self, lim: Limit, b, tz, until, action, to, timeline):
-        super().__init__(b, tz, timeline)
+    def __init__(self, lim: Limit, b, tz, until, action, to, timeline, kinds):
+        super().__init__(b, tz, timeline, kinds)
         self.lim, self.until, self.action, self.to = lim, until, action, to
 
     def special(self, name):

@@ -75,6 +75,12 @@ def rich_policies(draw) -> dict[str, Any]:
                                   unique=True)),
             "start": f"{opens:02d}:{draw(st.sampled_from(['00', '30']))}",
             "end": f"{closes:02d}:00"}
+    for rule in policy["rules"].values():  # each rule keeps a channel it may use
+        options = [rule["channel"]["default"], *rule["channel"].get("fallback", [])] \
+            if "channel" in rule else []
+        if "channels" in settings and options and not set(options) & set(settings["channels"]):
+            settings["channels"].insert(draw(st.integers(0, len(settings["channels"]))),
+                                        options[-1])
     if settings:
         policy["settings"] = settings
     return policy

@@ -4,13 +4,14 @@ For random policies written in the language itself and random timelines, both mu
 exactly the same matches and give byte-identical advice JSON, at several evaluation
 times. The reference (``rulebook.engine.reference``) shares no fact building, time
 arithmetic or outcome stage with the engine. Examples per test: ``DIFF_EXAMPLES``
-(default 100; ``make test-deep`` runs ten times more); the counts are printed at the end
+(default 150; ``make test-deep`` runs ten times more); the counts are printed at the end
 of a session in which every differential test passed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import os
 
@@ -25,7 +26,9 @@ from rulebook.load import load_policy
 from rulebook.testing.strategies import evaluation_times, policies, timelines
 
 RUNS = {"policies": 0, "timelines": 0, "evaluations": 0}
-EXAMPLES = int(os.environ.get("DIFF_EXAMPLES", "100"))
+# CI: 150 examples per test; the deep profile (make test-deep) ten times more
+EXAMPLES = int(os.environ.get("DIFF_EXAMPLES")
+               or (1500 if settings._current_profile == "deep" else 150))
 KNOWN_DIVERGENCES: list[str] = []  # engine and reference disagree on purpose: none
 
 
@@ -50,7 +53,10 @@ def assert_agree(program, timeline, moments) -> None:
     try:
         for at in moments:
             engine, reference = compare(program, timeline, at, durable)
-            assert engine == reference, f"advice differs at {at.isoformat()}"
+            if engine != reference:
+                diff = difflib.unified_diff(engine.splitlines(True), reference.splitlines(True),
+                                            "engine", "reference")
+                raise AssertionError(f"advice differs at {at.isoformat()}:\n" + "".join(diff))
             RUNS["evaluations"] += 1
     finally:
         durable.close()
