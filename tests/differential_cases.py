@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from rulebook.events import CHANNELS
 from rulebook.load import load_policy
-from rulebook.testing.strategies import evaluation_times, policies, timelines
+from rulebook.testing.strategies import NAMES, evaluation_times, policies, timelines
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FIXED = ("to", "channel", "start", "due", "end", "action", "start_offset", "due_offset",
@@ -55,7 +55,14 @@ def rich_policies(draw) -> dict[str, Any]:
         return out
 
     for rule in policy["rules"].values():
-        rule["reason"] = _reason(draw, named(rule), _FIXED)
+        names = named(rule)
+        rule["reason"] = _reason(draw, names, _FIXED)
+        people = sorted(f"{n}.{f}" for n, fs in names.items() for f in fs
+                        if f in ("name", "to", "from"))
+        if people and "to" not in rule and draw(st.booleans()):  # addressed to someone
+            rule["to"] = draw(st.sampled_from(people))
+        if "channel" not in rule and draw(st.booleans()):
+            rule["channel"] = {"default": draw(st.sampled_from(CHANNELS))}
         if "channel" in rule and draw(st.booleans()):
             rule["channel"]["fallback"] = draw(st.lists(st.sampled_from(CHANNELS), max_size=3,
                                                         unique=True))
@@ -102,6 +109,19 @@ def rich_timelines(draw, policy=None, **kwargs) -> dict[str, Any]:
             e["at"] = e["at"][:19] + ".75" + e["at"][19:]  # a fraction of a second
         if e["type"] == "next_steps" and draw(st.booleans()):
             e["preferred_channel"] = draw(st.sampled_from(CHANNELS))
+    if draw(st.integers(0, 3)) == 0:  # a panel: people to address one by one
+        names = draw(st.lists(st.sampled_from(NAMES), min_size=2, max_size=3, unique=True))
+        first = min((e["at"] for e in doc["events"] if len(e["at"]) > 10), default=None)
+        doc["events"].append({"type": "interview", "at": first or "2026-03-02T09:00:00+00:00",
+                              "interviewers": [{"name": n} for n in names]})
+    people = sorted({p["name"] for e in doc["events"] for p in e.get("interviewers", [])})
+    for _ in range(draw(st.integers(0, 2))):  # what someone asked for, whatever the policy reads
+        said = {"type": "next_steps", "at": draw(st.sampled_from([e["at"] for e in doc["events"]]
+                                                                  or ["2026-03-02"])),
+                "preferred_channel": draw(st.sampled_from(CHANNELS))}
+        if people and draw(st.booleans()):
+            said["from"] = draw(st.sampled_from(people))
+        doc["events"].insert(draw(st.integers(0, len(doc["events"]))), said)
     return doc
 
 
@@ -119,3 +139,21 @@ def moments_for(doc: dict[str, Any]):
     base = st.one_of(plain, st.sampled_from(days)) if days else plain
     fraction = st.sampled_from([0, 0, 0, 250000])
     return st.builds(lambda m, us: m + dt.timedelta(microseconds=us), base, fraction)
+
+
+def boundary_moments(policy, timeline, advice) -> list[dt.datetime]:
+    """Where advice may change: the timeline's moments (events, flips of ``now`` tests),
+    the windows and holds ``advice`` names, and the second before each; sorted."""
+    from rulebook.moments import advice_moments, timeline_moments
+
+    found = timeline_moments(policy, timeline) | advice_moments(advice)
+    found |= {t - dt.timedelta(seconds=1) for t in found}
+    return sorted({t.astimezone(dt.timezone.utc) for t in found})
+
+
+def spread(moments: list, count: int) -> list:
+    """At most ``count`` of ``moments``, evenly spread, first and last included."""
+    if len(moments) <= count:
+        return list(moments)
+    step = (len(moments) - 1) / (count - 1)
+    return [moments[round(i * step)] for i in range(count)]

@@ -17,7 +17,8 @@ import os
 
 from hypothesis import given, note, settings, strategies as st
 
-from differential_cases import moments_for, rich_policies, rich_timelines
+from differential_cases import boundary_moments, moments_for, rich_policies, rich_timelines
+from rulebook.advice import Advice
 from rulebook.api import as_timeline
 from rulebook.compiler import compile_policy
 from rulebook.engine.reference import ReferenceEvaluator
@@ -47,17 +48,28 @@ def compare(program, timeline, at, durable=None) -> tuple[str, str]:
             durable.close()
 
 
-def assert_agree(program, timeline, moments) -> None:
+def assert_agree(program, timeline, moments, data=None) -> None:
+    """Both paths agree at each moment and, given hypothesis ``data``, at a few moments
+    where the reference's advice at the first one says it may change (an event, a
+    window's start, due time or end, a hold's end, the second before each): the
+    boundaries where mistakes hide."""
     durable = DurableEvaluator(program)
     RUNS["timelines"] += 1
     try:
-        for at in moments:
+        todo = list(moments)
+        for i, at in enumerate(todo):
             engine, reference = compare(program, timeline, at, durable)
             if engine != reference:
                 diff = difflib.unified_diff(engine.splitlines(True), reference.splitlines(True),
                                             "engine", "reference")
                 raise AssertionError(f"advice differs at {at.isoformat()}:\n" + "".join(diff))
             RUNS["evaluations"] += 1
+            if data is not None and i == 0:
+                points = boundary_moments(program.policy, timeline,
+                                          Advice.model_validate_json(reference))
+                if points:
+                    todo += data.draw(st.lists(st.sampled_from(points), max_size=4, unique=True),
+                                      label="boundaries")
     finally:
         durable.close()
 
@@ -87,7 +99,7 @@ def test_engine_agrees_with_reference_on_every_outcome_construct(policy, doc):
     moments = doc.draw(st.lists(moments_for(events), min_size=1, max_size=3), label="at")
     note(json.dumps(policy, indent=1))
     RUNS["policies"] += 1
-    assert_agree(program, as_timeline(events), moments)
+    assert_agree(program, as_timeline(events), moments, doc)
 
 
 STANDARD = {name: compile_policy(load_policy(name)) for name in ("standard", "classic", "modern")}
@@ -96,9 +108,10 @@ STANDARD = {name: compile_policy(load_policy(name)) for name in ("standard", "cl
 @settings(max_examples=EXAMPLES)
 @given(name=st.sampled_from(sorted(STANDARD)), doc=st.data())
 def test_engine_agrees_with_reference_on_shipped_policies(name, doc):
-    events = doc.draw(rich_timelines(max_events=12), label="events")
+    story = doc.draw(st.sampled_from([None, True]), label="interview first")
+    events = doc.draw(rich_timelines(max_events=12, interview_first=story), label="events")
     moments = doc.draw(st.lists(moments_for(events), min_size=1, max_size=4), label="at")
-    assert_agree(STANDARD[name], as_timeline(events), moments)
+    assert_agree(STANDARD[name], as_timeline(events), moments, doc)
 
 
 def test_no_known_divergences():
