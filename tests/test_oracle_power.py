@@ -29,7 +29,7 @@ from rulebook.engine.reference import ReferenceEvaluator
 from rulebook.engine.runtime import DurableEvaluator
 from test_differential import STANDARD, _program
 
-CORPUS = int(os.environ.get("ORACLE_CORPUS", "200"))  # generated cases
+CORPUS = int(os.environ.get("ORACLE_CORPUS", "300"))  # generated cases
 BOUNDARIES = 12  # moments per case where its advice may change, besides a generated one
 
 
@@ -54,6 +54,15 @@ def _engine(program) -> DurableEvaluator:
     if id(program) not in _ENGINES:
         _ENGINES[id(program)] = (program, DurableEvaluator(program))
     return _ENGINES[id(program)][1]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_engines():
+    yield
+    for _, engine in _ENGINES.values():
+        engine.close()
+    _ENGINES.clear()
+    corpus.cache_clear()
 
 
 @functools.cache
