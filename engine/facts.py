@@ -8,8 +8,10 @@ that moment. An event dated without a time stands at the end of its day, or at t
 evaluation time when that is the same day.
 
 The canonical order sorts by time, then by a lifecycle rank of the type, then by
-content, so the same events in any order give the same facts, ids and output. Person
-names are matched case- and space-insensitively and shown as first written.
+content, so the same events in any order give the same facts, ids and output. Text is
+in Unicode NFC form (as the loader reads it): an accent typed as a combining mark is the
+same text as the precomposed letter. Person names are matched by :func:`person_key`
+and shown as first written (in NFC, spaces collapsed).
 """
 
 from __future__ import annotations
@@ -17,16 +19,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import unicodedata
 from typing import Any, Iterable
 
+from rulebook.bounds import MAX_JOIN
 from rulebook.compiler import INIT_TYPE, fnv1a32
 from rulebook.events import EndOfDay, Timeline
+from rulebook.problems import InvalidInput
+
+_POLICY_SECTIONS = ("derive", "rules", "limits")
 from rulebook.vocabulary import NOW
 
 TYPE_RANK = {name: i for i, name in enumerate((
     "interview_scheduled", "interview", "contact_details", "next_steps", "referral_contact",
     "thank_you_sent", "promise", "materials_sent", "follow_up_sent", "call", "reply",
-    "withdrawn"))}
+    "withdrawn", "snoozed", "dismissed"))}
 PERSON_FIELDS = ("to", "from", "name")
 Fact = dict[str, Any]
 
@@ -35,8 +42,34 @@ def epoch(moment: dt.datetime) -> int:
     return int(moment.timestamp())
 
 
+def nfc(text: str) -> str:
+    """``text`` in Unicode normal form C (cheap when it already is)."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
 def person_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    """The one rule by which two written names are the same person.
+
+    NFC, then case folding, then NFC again (folding can decompose: 'ǰ'), with runs of
+    white space collapsed to one space and the ends trimmed: 'Jose\u0301  LEE' and
+    'josé lee' are one person. Every place that matches names uses this function.
+    """
+    return nfc(" ".join(nfc(name).casefold().split()))
+
+
+def shown_name(name: str) -> str:
+    """A name as shown: as written, in NFC, with white space collapsed."""
+    return " ".join(nfc(name).split())
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, list):
+        return [_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _text(v) for k, v in value.items()}
+    return value
 
 
 def _event_fields(event) -> dict[str, Any]:
@@ -45,6 +78,8 @@ def _event_fields(event) -> dict[str, Any]:
     for key, value in list(data.items()):
         if isinstance(value, dt.datetime):
             data[key] = epoch(value)
+        else:  # documents read from files are NFC already; an API caller's dict may not be
+            data[key] = _text(value)
     return data
 
 
@@ -70,10 +105,10 @@ def timeline_facts(timeline: Timeline, at: dt.datetime) -> list[Fact]:
     spelling: dict[str, str] = {}
     for data in rows:  # first spelling of each person, in canonical order
         for person in data.get("interviewers", []):
-            spelling.setdefault(person_key(person["name"]), " ".join(person["name"].split()))
+            spelling.setdefault(person_key(person["name"]), shown_name(person["name"]))
         for key in PERSON_FIELDS:
             if isinstance(data.get(key), str):
-                spelling.setdefault(person_key(data[key]), " ".join(data[key].split()))
+                spelling.setdefault(person_key(data[key]), shown_name(data[key]))
     facts: list[Fact] = []
     for seq, data in enumerate(rows, start=1):
         people = data.pop("interviewers", [])
@@ -132,6 +167,32 @@ def derived_fact(kind: str, derivation: str, bindings: dict[str, Fact], at_name:
         if value is not None:
             fact[fname] = value
     return fact
+
+
+def check_join(program, stratum, present: list[Fact]) -> None:
+    """Refuse an evaluation whose joins would try more than ``MAX_JOIN`` combinations.
+
+    The engine's work (and memory) grows with the product of the numbers of facts an
+    entry's ``when`` patterns can bind: three patterns over 300 follow-ups are 27
+    million combinations, minutes and gigabytes. Counted before the engine runs, from
+    the facts actually present, so the refusal is immediate and names the entry.
+    """
+    counts: dict[str, int] = {}
+    for fact in present:
+        counts[fact["type"]] = counts.get(fact["type"], 0) + 1
+    seen = set()
+    for entry in stratum.entries.values():
+        if (entry.section, entry.id) in seen or entry.section not in _POLICY_SECTIONS:
+            continue  # a count's own rule: its chain is bounded by the count's cap
+        seen.add((entry.section, entry.id))
+        work = 1
+        for pattern in program.policy.active(entry.section)[entry.id].when.values():
+            work *= sum(counts.get(t, 0) for t in pattern.types)
+        if work > MAX_JOIN:
+            raise InvalidInput([program.loaded.document.problem(
+                (entry.section, entry.id), f"on this timeline '{entry.id}' would try {work:,} "
+                f"combinations of facts: at most {MAX_JOIN:,} (the limit)",
+                "the events have too many facts of the types it matches together", key=True)])
 
 
 _id_hash = functools.lru_cache(maxsize=1 << 16)(fnv1a32)  # ids e1, e2... recur in every timeline

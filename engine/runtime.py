@@ -5,6 +5,8 @@ evaluation time, the derived facts of earlier strata and the init fact. The firi
 derivations become facts for the next strata; the firings of rules and limits are the
 *matches* that :mod:`engine.outcome` turns into advice. Firings are de-duplicated by
 entry and bound facts (note 11), so the result is a set, whatever durable-rules' order.
+A ``where`` operand or a ``since`` in calendar days is a property the host adds to the
+facts (:func:`engine.timing.with_shifts`): durable-rules can only add seconds.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from rulebook.compiler import INIT_TYPE, MIRROR, Program
+from rulebook.compiler import COUNT, HIDDEN, INIT_TYPE, MIRROR, CompiledEntry, Program
 from rulebook.events import Timeline
 from rulebook.vocabulary import NOW
 
-from .facts import (Fact, derived_fact, init_fact, now_fact, timeline_facts,
+from .facts import (Fact, check_join, derived_fact, init_fact, now_fact, timeline_facts,
                     with_unique_hashes)
 from .session import Ruleset
+from .timing import with_shifts
 
 _ENGINE_KEYS = ("sid",)
 
@@ -63,6 +66,9 @@ class DurableEvaluator:
     def matches(self, timeline: Timeline, at: dt.datetime) -> list[Match]:
         facts = timeline_facts(timeline, at)
         fixed = [now_fact(at), init_fact()] + facts
+        shifts = self.program.shifts
+        if shifts:  # calendar days in `where` and `since`: shifted by the host (note above)
+            fixed = [with_shifts(f, shifts, timeline.tz) for f in fixed]
         derived: dict[str, Fact] = {}
         out: dict[tuple, Match] = {}
         encoded: dict[int, tuple[dict, str]] = {}  # each fact's JSON, shared by the strata
@@ -74,6 +80,7 @@ class DurableEvaluator:
             if not any(all(types & kinds for types in entry) for entry in needs):
                 continue
             present = fixed + list(derived.values())
+            check_join(self.program, stratum, present)  # the documented limit (bounds.py)
             mirrors = [_mirror(f, mirrored) for f in present if f["type"] in stratum.negated]
             checked = with_unique_hashes(mirrors + present)
             by_id = {f["id"]: f for f in checked}
@@ -84,24 +91,32 @@ class DurableEvaluator:
                 entry = stratum.entries.get(rule_name)
                 if entry is None:
                     continue  # the housekeeping rule
-                # the evaluation time is the engine's way to read ``now``, not a binding
+                if entry.section == COUNT:
+                    fact = count_fact(entry, bound)
+                    new.setdefault(fact["id"], fact)
+                    continue
+                # the evaluation time is the engine's way to read ``now``, and the hidden
+                # names the facts that counts derived: neither is a binding
                 bindings = {entry.aliases[a]: by_id.get(f["id"]) or _clean(f)
-                            for a, f in bound.items() if entry.aliases[a] != NOW}
+                            for a, f in bound.items()
+                            if entry.aliases[a] != NOW and not entry.aliases[a].startswith(HIDDEN)}
                 match = Match(entry.section, entry.id, bindings)
                 if match.key in out:
                     continue
                 out[match.key] = match
                 if entry.section == "derive":
                     fact = derive(self.program, match)
+                    if shifts:
+                        fact = with_shifts(fact, shifts, timeline.tz)
                     new.setdefault(fact["id"], fact)
             derived.update(new)
         return sorted(out.values(), key=lambda m: m.key)
 
-    def advise(self, timeline: Timeline, at: dt.datetime):
+    def advise(self, timeline: Timeline, at: dt.datetime, lang=None):
         """The advice: this evaluator's matches through the outcome stage."""
         from .outcome import advise  # the outcome stage reads Match from here
 
-        return advise(self.program, timeline, at, self.matches(timeline, at))
+        return advise(self.program, timeline, at, self.matches(timeline, at), lang)
 
     def close(self) -> None:
         for ruleset in self.rulesets:
@@ -117,16 +132,24 @@ def _mirror(fact: Fact, memo: dict[int, tuple[Fact, Fact]]) -> Fact:
     return known[1]
 
 
+def count_fact(entry: CompiledEntry, bound: dict[str, dict[str, Any]]) -> Fact:
+    """The fact a count's engine rule derives: its type names the count, its fields the
+    values of the bound facts it read; one per distinct set of values."""
+    by_name = {entry.aliases[a]: f for a, f in bound.items()}
+    values = {prop: by_name[name][key] for prop, name, key in entry.carry}
+    ident = ",".join(f"{k}={values[k]!r}" for k in sorted(values))
+    return {"type": entry.makes, "id": f"{entry.makes}|{ident}", "seq": 0, "t": 0, "z": 0,
+            **values}
+
+
 def _needed_types(program: Program, stratum) -> list[list[set[str]]]:
-    return [[set(p.types) for p in program.policy.active(e.section)[e.id].when.values()]
-            for e in stratum.entries.values()]
+    return [[set(types) for types in e.needs] for e in stratum.entries.values()]
 
 
 def _positive_types(program: Program, stratum) -> set[str]:
     types = {NOW, INIT_TYPE}
     for entry in stratum.entries.values():
-        for p in program.policy.active(entry.section)[entry.id].when.values():
-            types.update(p.types)
+        types.update(entry.reads)
     return types
 
 

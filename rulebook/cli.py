@@ -13,10 +13,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import os
 import sys
+import traceback
 from typing import Sequence
 
 from .problems import InvalidInput
+from .terminal import visible
 
 # name -> (module, one-line help); a module that is not there yet is simply not offered
 COMMANDS = {
@@ -33,6 +36,9 @@ COMMANDS = {
     "describe": ("rulebook.commands.describe", "what a policy does, in plain words"),
     "calendar": ("rulebook.commands.calendar", "write the advice as an iCalendar file of to-dos"),
     "playground": ("rulebook.commands.playground", "edit a policy in the browser, see its advice"),
+    "batch": ("rulebook.commands.batch", "advice for many applications: JSON Lines in and out"),
+    "serve": ("rulebook.commands.serve", "serve the advice over HTTP, with decision logs"),
+    "replay": ("rulebook.commands.replay", "what a new policy would change in a decision log"),
 }
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -45,6 +51,9 @@ def now() -> dt.datetime:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rulebook", description="Job-interview follow-up advice from declarative policies.")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"rulebook {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, (module_name, help_text) in COMMANDS.items():
@@ -73,8 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:  # pragma: no cover
         return 130
-    except Exception as exc:  # anything unexpected: say what, no traceback
-        print(f"rulebook: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    except Exception as exc:  # anything unexpected: say what on one line, no traceback
+        if os.environ.get("RULEBOOK_DEBUG"):  # RULEBOOK_DEBUG=1: the traceback too
+            traceback.print_exc()
+        what = " ".join(visible(exc).split())[:300]
+        print(f"rulebook: internal error: {type(exc).__name__}: {what}", file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -12,8 +12,9 @@ import re
 import string
 from dataclasses import dataclass, field
 
+from . import bounds
 from .guidelines import builtin as builtin_guidelines, catalogue
-from .policy import Condition, Limit, Pattern, Policy, Rule
+from .policy import Condition, Count, Limit, Pattern, Policy, Rule
 from .problems import Problem, did_you_mean
 from .source import Document
 from .timeexpr import TimeExpr, parse_time_expr
@@ -24,6 +25,36 @@ MAX_POSITIVE = 16  # durable-rules' limit of positive patterns per rule (with 'n
 RESERVED = {NOW, "to", "channel", "start", "due", "end", "action", "until", "application",
             "start_offset", "due_offset", "end_offset", "until_offset"}
 _REF = re.compile(r"^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$")
+_WORD = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+def count_references(c: Pattern, fact_fields: dict[str, dict[str, object]]
+                     ) -> dict[str, set[str]]:
+    """The bound names a counted pattern reads, each with the fact properties it reads
+    (``t`` for a fact's time, ``seq`` for its place in the order): what the count's
+    value depends on, besides the evaluation time."""
+    out: dict[str, set[str]] = {}
+    for ref in c.same.values():
+        m = _REF.match(ref)
+        if m:
+            out.setdefault(m.group(1), set()).add("t" if m.group(2) == "at" else m.group(2))
+    for rel in (c.after, c.before):
+        if rel is not None:
+            out.setdefault(rel, set()).add("seq")
+    for fname, cond in c.where.items():
+        if not any(field_kind(fact_fields.get(t, {}).get(fname)) == TIME for t in c.types):
+            continue  # other operands are literals
+        for op, value in cond.tests():
+            if op in ("exists", "in") or not isinstance(value, str):
+                continue
+            try:
+                expr = parse_time_expr(value)
+            except ValueError:
+                continue
+            if expr.anchor != NOW:
+                field = expr.field or "at"
+                out.setdefault(expr.anchor, set()).add("t" if field == "at" else field)
+    return out
 
 
 @dataclass
@@ -102,13 +133,43 @@ class _Checker:
             scope[alias] = pattern.types
         for i, pattern in enumerate(entry.absent):
             uses_now |= self.check_pattern(base + ("absent", i), pattern, scope)
-        if len(entry.when) + (1 if uses_now else 0) > MAX_POSITIVE:
+        for i, count in enumerate(entry.count):
+            self.check_count(base + ("count", i), count, scope)
+        positive = len(entry.when) + (1 if uses_now else 0) + \
+            sum(1 for c in entry.count if c.at_least is not None)
+        if positive > MAX_POSITIVE:
             self.err(base + ("when",), f"at most {MAX_POSITIVE} facts can be matched at once "
-                     "(the evaluation time counts as one)")
+                     "(the evaluation time counts as one, and so does each 'at_least' count)")
         return scope
+
+    def check_count(self, path: tuple, c: Count, scope: dict[str, list[str]]) -> None:
+        """A count's pattern is checked like an ``absent`` one; and what the engine needs:
+        exact durations, ``in`` values it can match as words, few enough patterns."""
+        self.check_pattern(path, c, scope)
+        if c.within is not None and c.within.unit == "bd":
+            self.err(path + ("within",), "'within' takes exact durations (m, h, d, w), "
+                     "not business days")
+        for fname, cond in c.where.items():
+            if cond.in_ is not None and len(cond.in_) > 1:
+                for v in cond.in_:
+                    if not (isinstance(v, str) and _WORD.match(v)):
+                        self.err(path + ("where", fname, "in"),
+                                 f"in a count, 'in' values must be plain words (letters, digits, "
+                                 f"'_'), not {v!r}", "count each value separately")
+                        break
+        refs = count_references(c, self.fields)
+        needed = 1 + len(refs) + max(c.at_least or 0, (c.at_most + 1) if c.at_most is not None
+                                     else 0)
+        if needed > MAX_POSITIVE:
+            self.err(path, f"this count reads {len(refs)} bound names and up to "
+                     f"{needed - 1 - len(refs)} facts: more than the engine's "
+                     f"{MAX_POSITIVE} patterns")
 
     def check_pattern(self, path: tuple, p: Pattern, scope: dict[str, list[str]]) -> bool:
         uses_now = p.since is not None
+        if p.since is not None and p.since.unit == "bd":
+            self.err(path + ("since",), "business days ('bd') are only allowed in windows and "
+                     "'until'", "write days or weeks, e.g. since: 7d")
         types_ok = True
         for t in p.types:
             if t not in self.fields:
@@ -213,7 +274,8 @@ class _Checker:
             if kind != TIME:
                 self.err(path, f"'{expr.anchor}.{expr.field}' is not a time")
 
-    def check_template(self, path, text: str, scope, extra: set[str]) -> None:
+    def check_template(self, path, text: str, scope, extra: set[str],
+                       what: str = "reason") -> None:
         try:
             parsed = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(text)
                       if f is not None]
@@ -221,10 +283,10 @@ class _Checker:
             for f, spec, conv in parsed:
                 if conv or spec not in ("", "date"):
                     shown = f + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "")
-                    self.err(path, f"reason placeholder '{{{shown}}}' has an unknown format",
+                    self.err(path, f"{what} placeholder '{{{shown}}}' has an unknown format",
                              "the only format is ':date', for times")
         except ValueError as exc:
-            self.err(path, f"reason template: {exc}", "write {name.field}; double braces for a brace")
+            self.err(path, f"{what} template: {exc}", "write {name.field}; double braces for a brace")
             return
         for raw in names:
             name = raw.split("|", 1)[0].strip()
@@ -232,13 +294,13 @@ class _Checker:
             if name in extra or head == "application":
                 continue
             if head not in scope:
-                self.err(path, f"reason names '{{{raw}}}', which is not bound",
+                self.err(path, f"{what} names '{{{raw}}}', which is not bound",
                          did_you_mean(head, list(scope) + sorted(extra)))
                 continue
             if "." in name and any(t in self.fields for t in scope[head]):
                 fname = name.split(".", 1)[1]
                 if fname not in self.common_fields(scope[head]):
-                    self.err(path, f"reason names '{{{raw}}}', but '{head}' has no field '{fname}'",
+                    self.err(path, f"{what} names '{{{raw}}}', but '{head}' has no field '{fname}'",
                              did_you_mean(fname, self.common_fields(scope[head])))
 
     # -- entries ------------------------------------------------------------------------
@@ -251,9 +313,52 @@ class _Checker:
             self.err(path, f"office hours end ({hours.end}) before they start "
                      f"({hours.start})")
 
+    # -- documented limits (rulebook.bounds) -------------------------------------------------
+    def check_bounds(self) -> None:
+        """Limits on what one policy compiles to: checked here, so that a policy that
+        passes `check` also evaluates (engine rules, negations, 'in' lists)."""
+        total, first_over = 0, None
+        for section in ("derive", "rules", "limits"):
+            for eid, entry in self.policy.active(section).items():
+                base = (section, eid)
+                negations = 0
+                for i, p in enumerate(entry.absent):
+                    negations += _variants(p)
+                for key, patterns in (("when", entry.when.items()),
+                                      ("absent", enumerate(entry.absent))):
+                    for name, p in patterns:
+                        for fname, cond in p.where.items():
+                            if cond.in_ is not None and len(cond.in_) > bounds.MAX_IN_VALUES:
+                                self.err(base + (key, name, "where", fname, "in"),
+                                         f"more than {bounds.MAX_IN_VALUES} values in one 'in' "
+                                         "list (the limit)")
+                if negations > bounds.MAX_NEGATIONS:
+                    self.err(base + ("absent",), f"{negations} 'absent' patterns (each value of "
+                             f"an 'in' list counts as one): at most {bounds.MAX_NEGATIONS} "
+                             "(the limit)")
+                rules = 1
+                for p in entry.when.values():
+                    rules = min(rules * _variants(p), bounds.MAX_ENGINE_RULES + 1)
+                total += rules
+                if total > bounds.MAX_ENGINE_RULES and first_over is None:
+                    first_over = base
+        if first_over is not None:
+            self.err(first_over, f"the policy compiles to more than {bounds.MAX_ENGINE_RULES:,} "
+                     "engine rules (the limit): each combination of values of the 'in' lists "
+                     "in 'when' is one rule", "use fewer or shorter 'in' lists", key=True)
+
+    def check_depth(self, strata: dict[tuple[str, str], int]) -> None:
+        for (section, eid), level in strata.items():
+            if section == "derive" and level > bounds.MAX_DERIVATION_DEPTH:
+                self.err((section, eid), f"derived facts built on derived facts more than "
+                         f"{bounds.MAX_DERIVATION_DEPTH} deep (the limit)", key=True)
+                return
+
     def run(self) -> Checked:
+        self.check_bounds()
         self.declare_derived()
         self.check_settings()
+        self.check_texts()
         pol = self.policy
         # a layer may disable a rule that a limit names: the name stays meaningful
         actions = {r.action for r in pol.rules.values()}
@@ -279,7 +384,9 @@ class _Checker:
                     self.check_rule(base, entry, scope)
                 else:
                     self.check_limit(base, entry, scope, actions)
-        return Checked(self.fields, self.stratify(), self.problems)
+        strata = self.stratify()
+        self.check_depth(strata)
+        return Checked(self.fields, strata, self.problems)
 
     def check_derivation(self, base, d, scope) -> None:
         if d.at is not None and d.at not in scope:
@@ -289,7 +396,21 @@ class _Checker:
                 self.err(base + ("set", fname), "'at' is set by 'at:', not by 'set'", key=True)
             self.check_ref(base + ("set", fname), ref, scope)
 
+    def check_window_order(self, base, r: Rule) -> None:
+        """A window must not start after it is due or after it ends (same anchor only:
+        other anchors are compared when the window is computed)."""
+        w = r.window
+        if _comparable(w.start, w.due) and _later(w.start, w.due):
+            self.err(base + ("window", "start"), f"the window starts ({w.start.text}) after it "
+                     f"is due ({w.due.text})", "the start comes first: start <= due <= end")
+        if w.end is not None and _comparable(w.start, w.end) and _later(w.start, w.end):
+            # worded as the lint words it, so `rulebook check` reports it once
+            self.problems.append(self.doc.problem(
+                base + ("window", "end"), f"the window ends ({w.end.text}) before it starts "
+                f"({w.start.text}): this rule never recommends anything"))
+
     def check_rule(self, base, r: Rule, scope) -> None:
+        self.check_window_order(base, r)
         if r.to is not None:
             kind = self.check_ref(base + ("to",), r.to, scope)
             if kind is not None and field_kind(kind) != TEXT:
@@ -307,6 +428,14 @@ class _Checker:
         extra = {"to", "channel", "start", "due", "end", "action", "start_offset",
                  "due_offset", "end_offset"}
         self.check_template(base + ("reason",), r.reason, scope, extra)
+        self.check_drafts(base, r.draft, scope, extra)
+        for lang, translation in self.policy.texts.items():
+            texts = translation.rules.get(base[1])
+            if texts is not None:
+                path = ("texts", lang) + base
+                if texts.reason:
+                    self.check_template(path + ("reason",), texts.reason, scope, extra)
+                self.check_drafts(path, texts.draft, scope, extra)
 
     def check_limit(self, base, lim: Limit, scope, actions: set[str]) -> None:
         if lim.until is not None:
@@ -317,8 +446,39 @@ class _Checker:
                 if name not in actions:
                     self.err(base + (key, i), f"no rule recommends '{name}'",
                              did_you_mean(name, actions))
+        for fname, ref in lim.same.items():
+            kind = self.check_ref(base + ("same", fname), ref, scope)
+            if kind is not None and field_kind(kind) != field_kind(TEXT):
+                self.err(base + ("same", fname), f"'{fname}' is text but '{ref}' is "
+                         f"{field_kind(kind)}")
         extra = {"until", "until_offset", "action", "to"}
         self.check_template(base + ("reason",), lim.reason, scope, extra)
+        for lang, translation in self.policy.texts.items():
+            texts = translation.limits.get(base[1])
+            if texts is not None and texts.reason:
+                self.check_template(("texts", lang) + base + ("reason",), texts.reason, scope,
+                                    extra)
+
+    # -- languages ----------------------------------------------------------------------
+    def check_drafts(self, base, drafts, scope, extra) -> None:
+        for channel, draft in drafts.items():
+            path = base + ("draft", channel)
+            if draft.subject is not None:
+                self.check_template(path + ("subject",), draft.subject, scope, extra,
+                                    "draft subject")
+            self.check_template(path + ("body",), draft.body, scope, extra, "draft")
+
+    def check_texts(self) -> None:
+        """Translations name entries that exist (a typo would silently fall back)."""
+        for lang, translation in self.policy.texts.items():
+            for section in ("rules", "limits"):
+                written = self.doc.data.get(section) if isinstance(self.doc.data, dict) else None
+                for eid in getattr(translation, section):
+                    # an entry the schema rejected is still written: no second error
+                    if eid not in getattr(self.policy, section) and eid not in (written or {}):
+                        self.err(("texts", lang, section, eid), f"no {section[:-1]} '{eid}' "
+                                 "to translate", did_you_mean(eid, getattr(self.policy, section)),
+                                 key=True)
 
     # -- strata -------------------------------------------------------------------------
     def stratify(self) -> dict[tuple[str, str], int]:
@@ -326,10 +486,14 @@ class _Checker:
         deps: dict[tuple[str, str], set[str]] = {}
         for section in ("derive", "rules", "limits"):
             for eid, entry in self.policy.active(section).items():
-                read = {t for p in list(entry.when.values()) + entry.absent for t in p.types}
+                read = {t for p in entry.patterns() for t in p.types}
                 deps[(section, eid)] = {t for t in read if t in self.producers}
         level: dict[str, int] = {}
         visiting: set[str] = set()
+
+        def counted(key: tuple[str, str]) -> int:
+            """An entry with counts runs a stratum later: the stratum before it counts."""
+            return 1 if self.policy.active(key[0])[key[1]].count else 0
 
         def fact_level(name: str, trail: tuple) -> int:
             if name in level:
@@ -342,19 +506,42 @@ class _Checker:
             visiting.add(name)
             lv = 1
             for did in self.producers[name]:
+                mine = 1
                 for dep in deps[("derive", did)]:
-                    lv = max(lv, fact_level(dep, trail + (name,)) + 1)
+                    mine = max(mine, fact_level(dep, trail + (name,)) + 1)
+                lv = max(lv, mine + counted(("derive", did)))
             visiting.discard(name)
             level[name] = lv
             return lv
 
         strata = {}
         for key, read in deps.items():
-            strata[key] = max([1] + [fact_level(n, ()) + 1 for n in read])
+            strata[key] = max([1] + [fact_level(n, ()) + 1 for n in read]) + counted(key)
         for name in self.producers:
             for did in self.producers[name]:
                 strata[("derive", did)] = fact_level(name, ())
         return strata
+
+
+def _variants(p: Pattern) -> int:
+    """How many engine patterns ``p`` becomes: one per combination of its 'in' values."""
+    n = 1
+    for cond in p.where.values():
+        if cond.in_ is not None:
+            n = min(n * len(set(map(repr, cond.in_))), 10**9)
+    return n
+
+
+def _comparable(a: TimeExpr, b: TimeExpr) -> bool:
+    """Two expressions on the same anchor, both in exact units or both in business days."""
+    return (a.anchor, a.field) == (b.anchor, b.field) and a.business_days == b.business_days \
+        and all(o.unit == "bd" for o in a.offsets + b.offsets) == a.business_days
+
+
+def _later(a: TimeExpr, b: TimeExpr) -> bool:
+    if a.business_days:
+        return sum(o.sign * o.amount for o in a.offsets) > sum(o.sign * o.amount for o in b.offsets)
+    return a.exact_seconds > b.exact_seconds
 
 
 def check(policy: Policy, doc: Document) -> Checked:

@@ -27,9 +27,12 @@ def _calls(*days):
 
 
 def test_a_window_that_ends_before_it_starts_never_opens():
-    book = _book({"call_later": {"when": {"c": {"fact": "call"}}, "reason": "r",
-                                 "window": {"start": "c + 3d", "due": "c + 3d", "end": "c + 1d"}}})
-    advice = _advice(book, _calls(2), "2026-03-02T10:00:00+00:00")
+    """Its end comes from another field (p.due), so only the facts show it ends first."""
+    book = _book({"deliver": {"when": {"p": {"fact": "promise"}}, "reason": "r",
+                              "window": {"start": "p + 3d", "due": "p + 3d", "end": "p.due"}}})
+    events = [{"type": "promise", "at": T0, "what": "samples",
+               "due": "2026-03-03T09:00:00+00:00"}]
+    advice = _advice(book, events, "2026-03-02T10:00:00+00:00")
     assert advice["upcoming"] == [] and advice["actions"] == []
 
 

@@ -1,10 +1,11 @@
 """Time for the reference: expressions, durations, business days, office hours, words.
 
 Written from the README's "Time" section, not from the engine's code. Moments are aware
-datetimes to the second. Minutes, hours, days and weeks are exact durations (added on
-the UTC time line); business days step over Saturdays and Sundays on the local calendar
-and keep the wall-clock time of day; a wall-clock time that a DST change skips moves
-forward by the gap.
+datetimes to the second. Minutes and hours are exact durations (added on the UTC time
+line); days and weeks are calendar days (the local date moves, the wall time stays);
+business days are the policy's working days that are not public holidays (the
+``holidays`` package), keeping the wall time. A wall time that a DST change skips moves
+forward by the gap; one it repeats is its first occurrence.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def from_model(expr) -> Expr:
 
 def wall(naive: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
     """A local wall-clock time as a moment; one skipped by a DST change moves forward."""
+    naive = naive.replace(fold=0)
     guess = naive.replace(tzinfo=tz)
     if guess.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == naive:
         return guess
@@ -78,27 +80,55 @@ def wall(naive: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
     return (naive - before).replace(tzinfo=UTC).astimezone(tz)
 
 
-def business_days(moment: dt.datetime, count: int, tz: dt.tzinfo) -> dt.datetime:
-    if count == 0:
-        return moment.astimezone(tz)
-    local = moment.astimezone(tz).replace(tzinfo=None)
-    day, left = local.date(), abs(count)
-    while left:
-        day += dt.timedelta(days=1 if count > 0 else -1)
-        if day.weekday() < 5:
-            left -= 1
-    return wall(dt.datetime.combine(day, local.time().replace(fold=0)), tz)
+class Workdays:
+    """Business days: the working week of the office hours, minus public holidays."""
+
+    def __init__(self, settings=None):
+        days = settings.office_hours.days if settings is not None else _WEEKDAYS[:5]
+        self.weekdays = {_WEEKDAYS.index(d) for d in days}
+        hol = getattr(settings, "holidays", None)
+        self.country = hol.country if hol else None
+        self.subdivision = hol.subdivision if hol else None
+        self._years: dict[int, set] = {}
+
+    def is_workday(self, day: dt.date) -> bool:
+        if day.weekday() not in self.weekdays:
+            return False
+        if self.country is None:
+            return True
+        if day.year not in self._years:
+            import holidays
+
+            table = holidays.country_holidays(self.country, subdiv=self.subdivision,
+                                              years=day.year)
+            self._years[day.year] = {d for d in table if d.year == day.year}
+        return day not in self._years[day.year]
 
 
-def shift(moment: dt.datetime, steps, tz: dt.tzinfo) -> dt.datetime:
+_WEEK = Workdays()
+
+
+def shift(moment: dt.datetime, steps, tz: dt.tzinfo, days: Workdays = _WEEK) -> dt.datetime:
     """``moment`` moved by each step in turn, in the time zone ``tz``."""
+    moment = moment.astimezone(tz)
     for s in steps:
+        n = s.sign * s.amount
+        if s.unit in ("m", "h"):
+            moment = (moment.astimezone(UTC) + dt.timedelta(seconds=n * SECONDS[s.unit])
+                      ).astimezone(tz)
+            continue
+        local = moment.replace(tzinfo=None, fold=0)
         if s.unit == "bd":
-            moment = business_days(moment, s.sign * s.amount, tz)
+            day, left = local.date(), abs(n)
+            while left:
+                day += dt.timedelta(days=1 if n > 0 else -1)
+                if days.is_workday(day):
+                    left -= 1
+            local = dt.datetime.combine(day, local.time())
         else:
-            moment = moment.astimezone(UTC) + dt.timedelta(seconds=s.sign * s.amount
-                                                          * SECONDS[s.unit])
-    return moment.astimezone(tz)
+            local += dt.timedelta(days=n * (7 if s.unit == "w" else 1))
+        moment = wall(local, tz)
+    return moment
 
 
 def offset_words(expr) -> str:
@@ -122,10 +152,10 @@ def words(moment: Optional[dt.datetime], tz: dt.tzinfo, date_only: bool = False)
 class Office:
     """Office hours on the local calendar: days of the week, an opening and a closing."""
 
-    def __init__(self, hours, tz: dt.tzinfo):
-        self.days = {_WEEKDAYS.index(d) for d in hours.days}
-        self.opens = _minutes(hours.start)
-        self.closes = _minutes(hours.end)
+    def __init__(self, settings, tz: dt.tzinfo):
+        self.workdays = Workdays(settings)
+        self.opens = _minutes(settings.office_hours.start)
+        self.closes = _minutes(settings.office_hours.end)
         self.tz = tz
 
     def _day(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -136,9 +166,9 @@ class Office:
     def first_open(self, moment: dt.datetime) -> Optional[dt.datetime]:
         """The first office moment at or after ``moment`` (None: there is none)."""
         local = moment.astimezone(self.tz)
-        for ahead in range(8):
+        for ahead in range(31):
             day = local.date() + dt.timedelta(days=ahead)
-            if day.weekday() in self.days:
+            if self.workdays.is_workday(day):
                 opening, closing = self._day(day)
                 if local < closing:
                     return max(local, opening)
@@ -147,9 +177,9 @@ class Office:
     def last_open(self, moment: dt.datetime) -> Optional[dt.datetime]:
         """The last office moment at or before ``moment`` (None: there is none)."""
         local = moment.astimezone(self.tz)
-        for back in range(8):
+        for back in range(31):
             day = local.date() - dt.timedelta(days=back)
-            if day.weekday() in self.days:
+            if self.workdays.is_workday(day):
                 opening, closing = self._day(day)
                 if local >= opening:
                     return min(local, closing)
@@ -157,7 +187,7 @@ class Office:
 
     def is_open(self, moment: dt.datetime) -> bool:
         local = moment.astimezone(self.tz)
-        if local.weekday() not in self.days:
+        if not self.workdays.is_workday(local.date()):
             return False
         opening, closing = self._day(local.date())
         return opening <= local < closing

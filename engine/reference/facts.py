@@ -5,15 +5,16 @@ A fact is a dict: ``type``, ``id``, ``seq`` (its place in the timeline's order),
 missing field is absent). Only events at or before the evaluation time count; an event
 dated without a time stands at the end of its day, or at the evaluation time when that
 day is today. The order is by time, then by the lifecycle order of the types, then by
-content, so the file's order never matters. Every person's name is written as its first
-spelling in that order, and names match ignoring case and spacing. Each interview gives
-one ``interviewer`` fact per distinct person.
+content, so the file's order never matters. Text is read in Unicode NFC form. Every
+person's name is written as its first spelling in that order, and names match ignoring
+case and spacing. Each interview gives one ``interviewer`` fact per distinct person.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from typing import Any
 
 from rulebook.events import EndOfDay, Timeline
@@ -22,14 +23,29 @@ from .clock import whole_seconds
 
 LIFECYCLE = ("interview_scheduled", "interview", "contact_details", "next_steps",
              "referral_contact", "thank_you_sent", "promise", "materials_sent",
-             "follow_up_sent", "call", "reply", "withdrawn")
+             "follow_up_sent", "call", "reply", "withdrawn", "snoozed", "dismissed")
 PEOPLE = ("to", "from", "name")
 Fact = dict[str, Any]
 
 
+def nfc(value: Any) -> Any:
+    """Text (in lists and mappings too) in Unicode normal form C."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {k: nfc(v) for k, v in value.items()}
+    return value
+
+
 def same_person(name: str) -> str:
-    """What two spellings of one person have in common."""
-    return " ".join(name.split()).casefold()
+    """What two spellings of one person have in common: NFC, case folded, spaces single."""
+    return nfc(" ".join(nfc(name).casefold().split()))
+
+
+def shown(name: str) -> str:
+    return " ".join(nfc(name).split())
 
 
 def counted_time(event, at: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
@@ -45,7 +61,7 @@ def _fields(event) -> dict[str, Any]:
     for key, value in event.model_dump(by_alias=True, exclude_none=True).items():
         if key in ("type", "at", "note"):
             continue
-        out[key] = whole_seconds(value) if isinstance(value, dt.datetime) else value
+        out[key] = whole_seconds(value) if isinstance(value, dt.datetime) else nfc(value)
     return out
 
 
@@ -75,7 +91,7 @@ def timeline_facts(timeline: Timeline, at: dt.datetime) -> list[Fact]:
         names = [p["name"] for p in fields.get("interviewers", [])]
         names += [fields[k] for k in PEOPLE if isinstance(fields.get(k), str)]
         for name in names:
-            first.setdefault(same_person(name), " ".join(name.split()))
+            first.setdefault(same_person(name), shown(name))
 
     facts: list[Fact] = []
     for seq, (_, kind, moment, fields) in enumerate(rows, start=1):

@@ -18,7 +18,7 @@ from .facts import Fact
 
 TIME, CHOICE, OTHER = "time", "choice", "other"
 # the events' fields by kind (README, "The events document"): times, and closed choices
-EVENT_TIMES = {"at", "starts_at", "decision_by", "due"}
+EVENT_TIMES = {"at", "starts_at", "decision_by", "due", "until"}
 EVENT_CHOICES = {"channel", "preferred_channel", "outcome", "kind"}
 _ABSENT = object()
 
@@ -75,6 +75,7 @@ class Matcher:
     def __init__(self, policy):
         self.policy = policy
         self.kinds = Kinds(policy)
+        self.days = clock.Workdays(policy.settings)
 
     # -- one pattern ---------------------------------------------------------------------
     def _time(self, text: str, bound: dict[str, Fact], now: dt.datetime, tz) -> Any:
@@ -125,15 +126,28 @@ class Matcher:
         if p.before is not None and fact["seq"] >= bound[p.before]["seq"]:
             return False
         if p.since is not None:
-            if fact["at"] < now - dt.timedelta(seconds=p.since.amount * clock.SECONDS[p.since.unit]):
+            if fact["at"] < clock.shift(now, [clock.Step(-1, p.since.amount, p.since.unit)], tz):
                 return False
         return True
+
+    def count_holds(self, c, facts: list[Fact], bound, now, tz) -> bool:
+        """How many facts fit the pattern (bound ones too); with ``within``, the most of
+        them whose times fit in one closed span that long."""
+        times = sorted(f["at"] for f in facts if self.fits(c, f, bound, now, tz))
+        n = len(times)
+        if c.within is not None:
+            span = [clock.Step(1, c.within.amount, c.within.unit)]
+            n = max((sum(1 for u in times if t <= u <= clock.shift(t, span, tz)) for t in times),
+                    default=0)
+        if c.at_least is not None and n < c.at_least:
+            return False
+        return c.at_most is None or n <= c.at_most
 
     # -- one entry -----------------------------------------------------------------------
     def _needed(self, entry) -> list[tuple[str, str]]:
         """(name, field) pairs the entry reads from bound facts: they must exist."""
         out = []
-        for p in list(entry.when.values()) + list(entry.absent):
+        for p in entry.patterns():
             out += [tuple(ref.split(".", 1)) for ref in p.same.values()]
             for fname, cond in p.where.items():
                 if self.kinds.pattern(p.types, fname) != TIME:
@@ -173,6 +187,8 @@ class Matcher:
                 continue
             if any(self.fits(p, f, bound, now, tz) for p in entry.absent for f in facts):
                 continue
+            if not all(self.count_holds(c, facts, bound, now, tz) for c in entry.count):
+                continue
             yield bound
 
     # -- a whole policy ------------------------------------------------------------------
@@ -208,7 +224,7 @@ class Matcher:
 
 
 def _reads(entry) -> set[str]:
-    return {t for p in list(entry.when.values()) + list(entry.absent) for t in p.types}
+    return {t for p in entry.patterns() for t in p.types}
 
 
 def derived(did: str, d, bound: dict[str, Fact]) -> Fact:
@@ -225,7 +241,7 @@ def derived(did: str, d, bound: dict[str, Fact]) -> Fact:
     return fact
 
 
-def moment_of(expr, bound: dict[str, Fact], now: dt.datetime, tz) -> Any:
+def moment_of(expr, bound: dict[str, Fact], now: dt.datetime, tz, days=None) -> Any:
     """The moment a time expression names in ``tz``, or ``_ABSENT`` for a missing field."""
     if expr.anchor == "now":
         base = now
@@ -233,4 +249,4 @@ def moment_of(expr, bound: dict[str, Fact], now: dt.datetime, tz) -> Any:
         base = read(bound[expr.anchor], expr.field or "at")
         if base is _ABSENT:
             return _ABSENT
-    return clock.shift(base, expr.steps, tz)
+    return clock.shift(base, expr.steps, tz, days or clock.Workdays())

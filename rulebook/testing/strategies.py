@@ -26,6 +26,8 @@ KINDS = ("no_decision", "materials_requested", "second_interview", "offer", "rej
          "other")
 EVENT_TYPES = tuple(FACT_FIELDS)  # the timeline's event types (interviewer is not one)
 EVENT_TYPES = tuple(t for t in EVENT_TYPES if t != "interviewer")
+# actions a candidate may snooze or dismiss: the shipped policies' most common ones
+ACTIONS = ("send_thank_you", "follow_up_call", "check_in", "send_follow_up_email", "write_notes")
 
 
 # -- events and timelines -----------------------------------------------------------------
@@ -110,6 +112,13 @@ def events(draw, types: Optional[tuple[str, ...]] = None, names: tuple[str, ...]
         e["due"] = _iso(draw(later), zone)
     elif kind == "referral_contact":
         e["name"] = draw(names_st)
+    elif kind in ("snoozed", "dismissed"):
+        e["action"] = draw(st.sampled_from(ACTIONS))
+        to = _maybe(draw, names_st)
+        if to is not None:
+            e["to"] = to
+        if kind == "snoozed":
+            e["until"] = _iso(draw(later), zone)
     return e
 
 
@@ -165,7 +174,7 @@ def _types_read(policy) -> set[str]:
     out = set()
     for section in ("derive", "rules", "limits"):
         for entry in policy.active(section).values():
-            for p in list(entry.when.values()) + list(entry.absent):
+            for p in entry.patterns():
                 out.update(p.types)
     if "interviewer" in out:
         out.add("interview")
@@ -177,7 +186,7 @@ def _text_literals(policy) -> list[str]:
     out = []
     for section in ("derive", "rules", "limits"):
         for entry in getattr(policy, section).values():
-            for p in list(entry.when.values()) + list(entry.absent):
+            for p in entry.patterns():
                 for cond in p.where.values():
                     for op, value in cond.tests():
                         for v in (value if op == "in" else [value]):
@@ -314,7 +323,32 @@ def _entry(draw, types: _Types, readable: list[str], name_pool: str) -> tuple[di
                              "when": when}
     if absent:
         entry["absent"] = absent
+    counts = [_count(draw, scope, types, readable)
+              for _ in range(draw(st.sampled_from((0, 0, 0, 0, 1, 1, 2))))]
+    if counts:
+        entry["count"] = counts
     return entry, scope
+
+
+def _count(draw, scope, types: _Types, readable: list[str]) -> dict:
+    """A counted pattern: at least and/or at most a few facts, sometimes within a span."""
+    p = _pattern(draw, scope, types, readable)
+    for cond in p.get("where", {}).values():  # a count's 'in' takes plain words only
+        if len(cond.get("in", ())) > 1 and not all(v.replace("_", "").isalnum()
+                                                   for v in cond["in"]):
+            cond["in"] = cond["in"][:1]
+    low = draw(st.sampled_from((None, 1, 2, 2, 3)))
+    high = draw(st.sampled_from((None, 0, 1, 2, 3))) if low is not None else \
+        draw(st.sampled_from((0, 1, 2, 3)))
+    if low is not None and high is not None and high < low:
+        low, high = high or None, low
+    if low is not None:
+        p["at_least"] = low
+    if high is not None:
+        p["at_most"] = high
+    if draw(st.integers(0, 2)) == 0:
+        p["within"] = f"{draw(st.integers(1, 20))}{draw(st.sampled_from(('h', 'd', 'w')))}"
+    return p
 
 
 @st.composite
@@ -331,7 +365,7 @@ def policies(draw, max_derive: int = 3, max_rules: int = 3, max_limits: int = 2)
         entry, scope = _entry(draw, types, readable, "d")
         did = f"derived_{i}"
         shared = [t for t in types.fields if t.startswith("fact_")]
-        reads = scope_types(scope) | {t for p in entry.get("absent", [])
+        reads = scope_types(scope) | {t for p in entry.get("absent", []) + entry.get("count", [])
                                       for t in ([p["fact"]] if isinstance(p["fact"], str)
                                                 else p["fact"])}
         if shared and not any(t.startswith("fact_") for t in reads) \
