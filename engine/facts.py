@@ -128,6 +128,8 @@ def timeline_facts(timeline: Timeline, at: dt.datetime) -> list[Fact]:
                 iv = {"type": "interviewer", "id": f"e{seq}p{len(seen)}", "seq": seq,
                       "t": fact["t"], "z": 0, "round": fact.get("round", 1),
                       "interview": fact["id"]}
+                if "final" in fact:  # an interviewer of the last round
+                    iv["final"] = fact["final"]
                 iv.update({k: v for k, v in person.items() if k != "name"})
                 iv["name"] = spelling[key]
                 facts.append(iv)

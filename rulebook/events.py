@@ -61,6 +61,8 @@ def parse_time(value: Any, tz: dt.tzinfo) -> dt.datetime:
 
 Time = Annotated[Any, Field(description="ISO 8601 time with offset, or a date")]
 Name = Annotated[str, Field(min_length=1, pattern=r"\S")]
+Purpose = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64,
+                               description="the action this performs, e.g. gracious_reply")]
 
 
 class _Strict(BaseModel):
@@ -91,12 +93,14 @@ class InterviewScheduled(_Event):
     starts_at: Time
     interviewers: list[Person] = []
     round: StrictInt = Field(default=1, ge=1)
+    final: StrictBool | None = Field(default=None, description="the last round")
 
 
 class Interview(_Event):
     type: Literal["interview"]
     interviewers: list[Person] = Field(min_length=1)
     round: StrictInt = Field(default=1, ge=1)
+    final: StrictBool | None = Field(default=None, description="the last round")
 
 
 class NextSteps(_Event):
@@ -119,18 +123,21 @@ class ThankYouSent(_Event):
     type: Literal["thank_you_sent"]
     to: Name
     channel: Channel
+    purpose: Purpose | None = None
 
 
 class FollowUpSent(_Event):
     type: Literal["follow_up_sent"]
     to: Name | None = None
     channel: Channel
+    purpose: Purpose | None = None
 
 
 class Call(_Event):
     type: Literal["call"]
     to: Name | None = None
     outcome: Outcome
+    purpose: Purpose | None = None
 
 
 class Reply(_Event):

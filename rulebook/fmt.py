@@ -36,7 +36,7 @@ ORDER: dict[str, list[str]] = {
     "office_hours": ["days", "start", "end"],
     "derive": ["fact", "enabled", "sources", "when", "absent", "count", "at", "set"],
     "rules": ["action", "enabled", "sources", "priority", "when", "absent", "count", "to", "window",
-              "office_hours", "channel", "reason", "draft"],
+              "office_hours", "channel", "logs", "reason", "draft"],
     "limits": ["enabled", "sources", "applies_to", "except", "when", "absent", "count", "same",
                "until", "reason"],
     "pattern": _PATTERN,

@@ -113,7 +113,7 @@ def simulate(book: Rulebook, timeline: Timeline, start: dt.datetime, end: dt.dat
             if not follow:
                 step.items.append(Item("due", r))
                 continue
-            event = event_for(r, moment, call_outcome=call_outcome)
+            event = event_for(r, moment, call_outcome=call_outcome, policy=policy)
             done.add(key)
             step.items.append(Item("done", r, event))
             if event is not None:

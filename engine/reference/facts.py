@@ -7,7 +7,8 @@ dated without a time stands at the end of its day, or at the evaluation time whe
 day is today. The order is by time, then by the lifecycle order of the types, then by
 content, so the file's order never matters. Text is read in Unicode NFC form. Every
 person's name is written as its first spelling in that order, and names match ignoring
-case and spacing. Each interview gives one ``interviewer`` fact per distinct person.
+case and spacing. Each interview gives one ``interviewer`` fact per distinct person,
+with the interview's round (and ``final``, if it says so).
 """
 
 from __future__ import annotations
@@ -110,6 +111,8 @@ def timeline_facts(timeline: Timeline, at: dt.datetime) -> list[Fact]:
             seen.append(who)
             one = {"type": "interviewer", "id": f"e{seq}p{len(seen)}", "seq": seq, "at": moment,
                    "round": fields.get("round", 1)}
+            if "final" in fields:  # an interviewer of the last round
+                one["final"] = fields["final"]
             one.update({k: v for k, v in person.items() if k != "name"})
             one["name"] = first[who]
             facts.append(one)
