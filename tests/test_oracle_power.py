@@ -11,6 +11,7 @@ with the reference on every case. Each planted bug must show on some case.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 
@@ -118,11 +119,14 @@ def date_only_today_not_clamped(mp):
 def business_days_off_by_one(mp):
     real = timing.add_business_days
     mp.setattr(timing, "add_business_days",
-               lambda moment, days: real(moment, days + (1 if days > 0 else 0)))
+               lambda moment, days, *calendar: real(moment, days + (1 if days > 0 else 0),
+                                                    *calendar))
 
 
 def a_day_of_23_hours(mp):
-    mp.setattr(timing, "UNITS", dict(timing.UNITS, d=23 * 3600))
+    real = timing.add_calendar_days
+    mp.setattr(timing, "add_calendar_days", lambda moment, days: real(moment, days)
+               - dt.timedelta(hours=days))
 
 
 def office_end_not_clamped(mp):
@@ -139,15 +143,15 @@ def limit_except_ignored(mp):
         def __getattr__(self, name):
             return [] if name == "except_" else getattr(self._lim, name)
 
-    mp.setattr(outcome, "_blocking", lambda blockers, action, opens: real(
-        [(m, NoExcept(lim), until) for m, lim, until in blockers], action, opens))
+    mp.setattr(outcome, "_blocking", lambda blockers, *rest: real(
+        [(m, NoExcept(lim), until) for m, lim, until in blockers], *rest))
 
 
 def limit_in_force_at_its_until(mp):
     real = outcome._blocking
-    mp.setattr(outcome, "_blocking", lambda blockers, action, opens: real(
+    mp.setattr(outcome, "_blocking", lambda blockers, action, opens, *rest: real(
         [(m, lim, None if until is not None and until == opens else until)
-         for m, lim, until in blockers], action, opens))
+         for m, lim, until in blockers], action, opens, *rest))
 
 
 def stated_channel_for_everyone(mp):
@@ -168,8 +172,8 @@ def fallback_channels_ignored(mp):
 def priority_ignored_in_ties(mp):
     real = outcome.advise
 
-    def advise(program, timeline, at, matches) -> Advice:
-        advice = real(program, timeline, at, matches)
+    def advise(program, timeline, at, matches, lang=None) -> Advice:
+        advice = real(program, timeline, at, matches, lang)
         actions = sorted(advice.actions, key=lambda r: (r.window.due, r.action, r.to or ""))
         return advice.model_copy(update={"actions": actions})
     mp.setattr(outcome, "advise", advise)
@@ -184,9 +188,11 @@ def end_placeholder_shows_start(mp):
 def overdue_not_due_now(mp):
     real = outcome.Window
 
-    def window(start, due, end):
-        return real(start=start, due=min(due, start) if due > start else due, end=end)
-    mp.setattr(outcome, "Window", window)
+    class Window:
+        @staticmethod
+        def model_construct(start, due, end):
+            return real.model_construct(start=start, due=min(due, start), end=end)
+    mp.setattr(outcome, "Window", Window)
 
 
 PLANTED = [drop_events_at_exactly_now, no_interviewer_fan_out, names_match_with_case,
