@@ -32,7 +32,7 @@ from rulebook.compiler import Program
 from rulebook.events import Timeline
 from rulebook.moments import next_change
 from rulebook.policy import Limit, Rule
-from rulebook.vocabulary import TIME
+from rulebook.vocabulary import COMMON_FIELDS, FACT_FIELDS, TIME
 
 from .facts import Fact, counted_epoch, epoch, person_key
 from .runtime import Match
@@ -239,12 +239,15 @@ def _channel(rule: Rule, to, stated, allowed) -> Optional[str]:
 
 
 
+_BUILTIN_KINDS = {t: dict(COMMON_FIELDS, **f) for t, f in FACT_FIELDS.items()}
+
+
 class _Words:
     """Fills a reason template; ``{name.field|default}`` and ``{moment:date}`` work."""
 
     def __init__(self, bindings, tz, timeline: Timeline, lang: str = L.DEFAULT, kinds=None):
         self.b, self.tz, self.timeline, self.lang = bindings, tz, timeline, lang
-        self.kinds = kinds or {}
+        self.kinds = kinds or _BUILTIN_KINDS  # a policy's own: validation's fact_fields
 
     def time(self, moment, date_only: bool) -> str:
         return L.moment(moment, self.lang, date_only)
