@@ -96,15 +96,21 @@ def _event_fields(event) -> dict[str, Any]:
     return data
 
 
+def counted_epoch(event, at: dt.datetime, tz) -> int:
+    """When an event counts as done, as of ``at``: logged for today without a time, by now."""
+    moment = epoch(event.at)
+    if isinstance(event.at, EndOfDay) and event.at.date() == at.astimezone(tz).date():
+        moment = min(moment, epoch(at))
+    return moment
+
+
 def timeline_facts(timeline: Timeline, at: dt.datetime) -> list[Fact]:
     """The facts of ``timeline`` as of ``at``, in canonical order, with unique ids."""
     now = epoch(at)
-    today = at.astimezone(timeline.tz).date()
     rows = []
     for event in timeline.events:
         data = _event_fields(event)
-        if isinstance(event.at, EndOfDay) and event.at.date() == today:
-            data["at"] = min(data["at"], now)  # logged for today, without a time: done by now
+        data["at"] = counted_epoch(event, at, timeline.tz)
         if data["at"] > now:
             continue
         rows.append(data)

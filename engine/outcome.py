@@ -29,12 +29,12 @@ from pydantic import BaseModel
 from rulebook import lang as L
 from rulebook.advice import Advice, Draft, HeldBack, Recommendation, Window
 from rulebook.compiler import Program
-from rulebook.events import EndOfDay, Timeline
+from rulebook.events import Timeline
 from rulebook.moments import next_change
 from rulebook.policy import Limit, Rule
-from rulebook.vocabulary import FACT_FIELDS, TIME
+from rulebook.vocabulary import COMMON_FIELDS, FACT_FIELDS, TIME
 
-from .facts import Fact, person_key
+from .facts import Fact, counted_epoch, epoch, person_key
 from .runtime import Match
 from .timing import OfficeClock, WorkCalendar, evaluate, from_epoch
 
@@ -47,12 +47,13 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
     events document's ``lang``, else English)."""
     tz = timeline.tz
     lang = L.check_lang(lang or getattr(timeline, "lang", None))
-    at = at.astimezone(tz)
+    at = at.astimezone(tz).replace(microsecond=0)  # times count to the second, as facts do
     policy = program.policy
     matches = list(matches)
     calendar = WorkCalendar.of(policy.settings)
     clock = OfficeClock(policy.settings.office_hours, tz, calendar)
     stated = _stated_channels(timeline, at)
+    kinds = program.loaded.checked.fact_fields
     blockers = []
     for m in matches:
         if m.section == "limits":
@@ -78,7 +79,8 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
         ideal = (start, due, end)
         if start <= at:
             due = max(due, at)  # overdue: due now (the reason keeps the ideal time)
-        words = _RuleWords(policy, m.id, m.bindings, tz, to, channel, ideal, timeline, at, lang)
+        words = _RuleWords(policy, m.id, m.bindings, tz, to, channel, ideal, timeline, at, lang,
+                           kinds)
         # built from validated parts: constructed without validating them again
         base = dict(action=rule.action, to=to, channel=channel,
                     window=_built(Window, {"start": start, "due": due, "end": end}),
@@ -87,7 +89,7 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
         if block is not None:
             bm, lim, until = block
             reason = _LimitWords(policy, bm.id, bm.bindings, tz, until, rule.action, to,
-                                 timeline, lang).render()
+                                 timeline, lang, kinds).render()
             fields = dict(base, reason=reason, limit=bm.id, until=until)
             key = _same_json(fields)
             if key not in held:
@@ -113,7 +115,8 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
         upcoming=[r for r, _ in sorted(upcoming.values(), key=order(True))],
         held_back=[r for r, _ in sorted(held.values(), key=lambda i: (
             i[0].until or _FAR, i[0].window.due, i[1], i[0].action, i[0].to or "",
-            i[0].rule, i[0].limit, i[0].window.start, i[0].reason))],
+            i[0].rule, i[0].limit, i[0].window.start, i[0].window.end or _FAR,
+            i[0].channel or "", i[0].reason))],
     )
     later = next_change(policy, timeline, advice)  # nothing new happening: when it can change
     return advice.model_copy(update={"next_check_at": later and later.astimezone(tz)})
@@ -174,8 +177,8 @@ def _window(rule: Rule, b: dict[str, Fact], at, tz, clock: OfficeClock):
     due = max(due, start)
     if end is not None:
         due = min(due, end)
-        if end < at:
-            return None
+        if end < at or end < start:
+            return None  # gone, or a window that ends before it starts never opens
     return start, due, end
 
 
@@ -192,7 +195,9 @@ def _blocking(blockers, action: str, opens: dt.datetime, rec: dict[str, Any]):
             continue
         if until is not None and until <= opens:
             continue
-        key = (until or _FAR, m.id)
+        # ties: the match whose bound facts come first in the timeline, name by name
+        first = tuple((-f["seq"], _reversed(f["id"])) for _, f in sorted(m.bindings.items()))
+        key = (until or _FAR, m.id, first)
         if found is None or key > found[0]:
             found = (key, (m, lim, until))
     return found[1] if found else None
@@ -206,6 +211,11 @@ def _same_as(mine: Any, theirs: Any, person: bool) -> bool:
     return person_key(mine) == person_key(theirs) if person else mine == theirs
 
 
+def _reversed(text: str) -> tuple:
+    """A key that sorts text in reverse (a prefix after its extensions)."""
+    return tuple(-ord(c) for c in text) + (1,)
+
+
 def _value(ref: str, b: dict[str, Fact]) -> Any:
     alias, field = ref.split(".", 1)
     return b[alias].get("t" if field == "at" else field)
@@ -213,18 +223,15 @@ def _value(ref: str, b: dict[str, Fact]) -> Any:
 
 def _stated_channels(timeline: Timeline, at) -> list[tuple[Optional[str], str]]:
     """(person key or None for everyone, channel) from next_steps, latest first."""
-    out = []
-    today = at.astimezone(timeline.tz).date()
-
-    def seen(e):  # as the facts see it: a date-only event of today counts as done by now
-        return min(e.at, at) if isinstance(e.at, EndOfDay) and e.at.date() == today else e.at
-
-    events = [e for e in timeline.events if e.type == "next_steps" and e.preferred_channel
-              and seen(e) <= at]
-    events.sort(key=lambda e: (seen(e), e.preferred_channel, e.from_ or ""), reverse=True)
-    for e in events:
-        out.append((person_key(e.from_) if e.from_ else None, e.preferred_channel))
-    return out
+    now, tz = epoch(at), timeline.tz
+    said = []
+    for e in timeline.events:
+        if e.type == "next_steps" and e.preferred_channel:
+            moment = counted_epoch(e, at, tz)
+            if moment <= now:
+                said.append((moment, e.preferred_channel, e.from_ or ""))
+    said.sort(reverse=True)
+    return [(person_key(who) if who else None, channel) for _, channel, who in said]
 
 
 def _channel(rule: Rule, to, stated, allowed) -> Optional[str]:
@@ -248,7 +255,9 @@ def _channel(rule: Rule, to, stated, allowed) -> Optional[str]:
 
 # -- reasons --------------------------------------------------------------------------------
 
-_TIME_FIELDS = {f for fields in FACT_FIELDS.values() for f, k in fields.items() if k == TIME}
+
+
+_BUILTIN_KINDS = {t: dict(COMMON_FIELDS, **f) for t, f in FACT_FIELDS.items()}
 
 
 # (wall time, offset, zone, language, date only) -> the words: the same key, the same text
@@ -258,8 +267,9 @@ _MOMENT_WORDS: dict[tuple, str] = {}
 class _Words:
     """Fills a reason template; ``{name.field|default}`` and ``{moment:date}`` work."""
 
-    def __init__(self, bindings, tz, timeline: Timeline, lang: str = L.DEFAULT):
+    def __init__(self, bindings, tz, timeline: Timeline, lang: str = L.DEFAULT, kinds=None):
         self.b, self.tz, self.timeline, self.lang = bindings, tz, timeline, lang
+        self.kinds = kinds or _BUILTIN_KINDS  # a policy's own: validation's fact_fields
 
     def time(self, moment, date_only: bool) -> str:
         if moment is None:
@@ -288,9 +298,12 @@ class _Words:
             value = fact.get(field)
             if value is None:
                 return None
-            if field in _TIME_FIELDS and isinstance(value, int):
+            kind = self.kinds.get(fact["type"], {}).get(field)
+            if kind == TIME:  # whatever the field's name: a derived fact may rename it
                 return self.time(from_epoch(value, self.tz), spec == "date")
-            return _human(value, self.lang)
+            if isinstance(kind, tuple) or isinstance(value, bool):
+                return _human(value, self.lang)  # a choice: no_answer reads "no answer"
+            return str(value)  # text as written: names keep their underscores
         value = self.special(name)
         if isinstance(value, dt.datetime) or (value is None and name in ("end", "until")):
             return self.time(value, spec == "date")
@@ -342,8 +355,8 @@ def _human(value: Any, lang: str = L.DEFAULT) -> str:
 
 class _RuleWords(_Words):
     def __init__(self, policy, rid: str, b, tz, to, channel, window, timeline, at,
-                 lang: str = L.DEFAULT):
-        super().__init__(b, tz, timeline, lang)
+                 lang: str = L.DEFAULT, kinds=None):
+        super().__init__(b, tz, timeline, lang, kinds)
         self.policy, self.rid, self.rule = policy, rid, policy.rules[rid]
         self.to, self.channel, self.window, self.at = to, channel, window, at
 
@@ -381,8 +394,8 @@ class _RuleWords(_Words):
 
 class _LimitWords(_Words):
     def __init__(self, policy, lid: str, b, tz, until, action, to, timeline,
-                 lang: str = L.DEFAULT):
-        super().__init__(b, tz, timeline, lang)
+                 lang: str = L.DEFAULT, kinds=None):
+        super().__init__(b, tz, timeline, lang, kinds)
         self.policy, self.lid, lim = policy, lid, policy.limits[lid]
         self.lim, self.until, self.action, self.to = lim, until, action, to
 

@@ -154,6 +154,12 @@ class DurableEvaluator:
             by_id.update(new)
         return sorted(out.values(), key=lambda m: m.key)
 
+    def advise(self, timeline: Timeline, at: dt.datetime, lang=None):
+        """The advice: this evaluator's matches through the outcome stage."""
+        from .outcome import advise  # the outcome stage reads Match from here
+
+        return advise(self.program, timeline, at, self.matches(timeline, at), lang)
+
     def close(self) -> None:
         for ruleset in self.rulesets:
             ruleset.close()

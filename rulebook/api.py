@@ -93,16 +93,14 @@ class Rulebook:
         Reasons and drafts are in ``lang`` (``en`` or ``de``; default: the events
         document's ``lang``, else English); keys, actions and codes never change.
         """
-        from rulebook.engine.outcome import advise
-
         timeline = as_timeline(events)
         moment = as_moment(at)
-        matches = self._evaluator.matches(timeline, moment)
         try:
             lang = check_lang(lang or timeline.lang)
         except ValueError as exc:
             raise InvalidInput([Problem("--lang", 0, 0, str(exc))]) from None
-        return advise(self.program, timeline, moment, matches, lang)
+        # each evaluator advises on its own: the reference shares no outcome stage
+        return self._evaluator.advise(timeline, moment, lang)
 
     def close(self) -> None:
         """Free the engine's rulesets (optional; also done when collected)."""

@@ -95,3 +95,57 @@ def test_reference_advises_like_the_engine_on_the_examples():
                 at = dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc) + dt.timedelta(days=days)
                 assert (engine.recommend(path, at).to_json()
                         == reference.recommend(path, at).to_json()), (policy, path, days)
+
+
+FORBIDDEN = ("rulebook.engine.facts", "rulebook.engine.outcome", "rulebook.engine.timing",
+             "rulebook.engine.session", "rulebook.engine.runtime", "rulebook.compiler",
+             "rulebook.timeexpr", "rulebook.vocabulary", "rulebook.validate")
+ALLOWED = ("rulebook.policy", "rulebook.events", "rulebook.advice", "rulebook.lang")
+
+
+def _imports(path) -> set[str]:
+    """Every module a file imports, relative imports resolved against the package."""
+    import ast
+
+    package = "rulebook.engine.reference"
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                module = f"{base}.{node.module}" if node.module else base
+                out.add(module)
+                out.update(f"{module}.{a.name}" for a in node.names)
+            else:
+                out.add(node.module)
+                out.update(f"{node.module}.{a.name}" for a in node.names)
+    return out
+
+
+def test_the_reference_imports_nothing_of_the_engine_path():
+    """Only the policy, events and advice models are shared; the rest is its own."""
+    from pathlib import Path
+
+    import rulebook.engine.reference as ref
+
+    files = sorted(Path(ref.__file__).parent.glob("*.py"))
+    assert len(files) >= 4
+    for path in files:
+        for module in _imports(path):
+            assert not module.startswith(FORBIDDEN), f"{path.name} imports {module}"
+            if module.startswith("rulebook.") and not module.startswith(
+                    "rulebook.engine.reference"):
+                assert module.startswith(ALLOWED), f"{path.name} imports {module}"
+
+
+def test_the_import_scan_sees_relative_imports():
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Path(tmp, "probe.py")
+        probe.write_text("from ..outcome import advise\nfrom rulebook import timeexpr\n")
+        found = _imports(probe)
+    assert "rulebook.engine.outcome" in found and "rulebook.timeexpr" in found
