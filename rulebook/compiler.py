@@ -240,19 +240,37 @@ class _EntryCompiler:
         return {"$and": tests}
 
     def compile(self) -> tuple[dict[str, Any], dict[str, str]]:
-        terms = []
+        """The engine rule: positive patterns in policy order, each negation right after
+        the last positive pattern it reads (never first).
+
+        A negation placed early prunes partial matches before later patterns join them:
+        "two contacts, no reply after the first" joined every pair of contacts before
+        the reply test removed them (quadratic in the events); tested right after the
+        first contact, only the unanswered ones are joined. Blockers are mirror facts,
+        all present before any partial match forms, so the position changes no match.
+        """
+        positive = []
         if NOW in self.engine:
-            terms.append({self.engine[NOW]: {"type": NOW}})
+            positive.append((NOW, {self.engine[NOW]: {"type": NOW}}))
         for name, p in self.entry.when.items():
-            terms.append({self.engine[name]: self.pattern(p, name)})
+            positive.append((name, {self.engine[name]: self.pattern(p, name)}))
         for i, c in enumerate(self.entry.count):
             if c.at_least is not None:
-                terms.append({self.engine[f"{HIDDEN}c{i}"]: self.counted(i, c, False)})
-        negations = [self.pattern(p, None) for p in self.entry.absent]
-        negations += [self.counted(i, c, True) for i, c in enumerate(self.entry.count)
-                      if c.at_most is not None]
-        for i, test in enumerate(negations):
-            terms.append({NEGATIVE_ALIASES[i] + "$not": test})
+                name = f"{HIDDEN}c{i}"
+                positive.append((name, {self.engine[name]: self.counted(i, c, False)}))
+        place = {name: i for i, (name, _) in enumerate(positive)}
+        negations = [(_pattern_reads(p, self.fields), self.pattern(p, None))
+                     for p in self.entry.absent]
+        negations += [(set(count_references(c, self.fields)), self.counted(i, c, True))
+                      for i, c in enumerate(self.entry.count) if c.at_most is not None]
+        after: dict[int, list[dict[str, Any]]] = {}
+        for i, (reads, test) in enumerate(negations):
+            slot = max([place[n] for n in reads if n in place], default=0)
+            after.setdefault(slot, []).append({NEGATIVE_ALIASES[i] + "$not": test})
+        terms = []
+        for i, (_, term) in enumerate(positive):
+            terms.append(term)
+            terms.extend(after.get(i, ()))
         return {"all": terms, "pri": 1}, {v: k for k, v in self.engine.items()}
 
     entry_key = ("", "")  # (section, id), set by compile_policy
@@ -313,6 +331,20 @@ def _count_rule(loaded: LoadedPolicy, entry, key: tuple[str, str], i: int, c: Co
     compiled = CompiledEntry(COUNT, made, {v: k for k, v in comp.engine.items()},
                              tuple(needs), frozenset(reads), made, carry)
     return {"all": terms, "pri": 1}, compiled, set(c.types)
+
+
+def _pattern_reads(p: Pattern, fact_fields: dict[str, dict[str, object]]) -> set[str]:
+    """The names (bound facts, or ``now``) a pattern's tests read."""
+    reads = {n for n in (p.after, p.before) if n}
+    reads.update(ref.split(".", 1)[0] for ref in p.same.values())
+    if p.since is not None:
+        reads.add(NOW)
+    for fname, cond in p.where.items():
+        if any(field_kind(fact_fields.get(t, {}).get(fname)) == TIME for t in p.types):
+            for op, value in cond.tests():
+                if op != "exists":
+                    reads.add(parse_time_expr(value).anchor)
+    return reads
 
 
 def _alternatives(values) -> str:

@@ -18,13 +18,14 @@ from typing import Any, Optional
 
 from rulebook.engine.facts import Fact, timeline_facts
 from rulebook.engine.runtime import Match, derive
-from rulebook.engine.timing import evaluate, from_epoch, words_time
+from rulebook.engine.timing import WorkCalendar, evaluate, from_epoch, words_time
 
 from .advice import Advice
 from .api import Rulebook
 from .events import Timeline
 from .guidelines import words
 from .policy import Pattern
+from .terminal import visible
 from .timeexpr import TimeExpr, parse_time_expr
 from .vocabulary import NOW, TIME
 
@@ -281,7 +282,8 @@ def explain(book: Rulebook, timeline: Timeline, at: dt.datetime,
             if mine != theirs:
                 verdict.engine_disagrees = (f"the engine found {len(theirs)} match(es) here, "
                                             f"this reading {len(mine)}")
-            verdict.outcomes = _outcomes(section, eid, entry, verdict, advice, at, tz)
+            verdict.outcomes = _outcomes(section, eid, entry, verdict, advice, at, tz,
+                                         WorkCalendar.of(policy.settings))
             out.append(verdict)
     return advice, out
 
@@ -290,7 +292,8 @@ def _key(bindings: dict[str, Fact]) -> tuple:
     return tuple(sorted((k, f["id"]) for k, f in bindings.items() if k != NOW))
 
 
-def _outcomes(section, eid, entry, verdict: Verdict, advice: Advice, at, tz) -> list[str]:
+def _outcomes(section, eid, entry, verdict: Verdict, advice: Advice, at, tz,
+              calendar=None) -> list[str]:
     out = []
     if section == "rules":
         for kind, items in (("do now", advice.actions), ("coming up", advice.upcoming)):
@@ -306,7 +309,7 @@ def _outcomes(section, eid, entry, verdict: Verdict, advice: Advice, at, tz) -> 
                            f"'{r.limit}' {until}")
         for b in verdict.matches:
             if entry.window.end is not None:
-                end = evaluate(entry.window.end, b, at, tz)
+                end = evaluate(entry.window.end, b, at, tz, calendar)
                 if end < at:
                     out.append(f"window over: it ended {words_time(end)}")
     elif section == "limits":
@@ -314,7 +317,7 @@ def _outcomes(section, eid, entry, verdict: Verdict, advice: Advice, at, tz) -> 
             if entry.until is None:
                 out.append("in force for good")
             else:
-                until = evaluate(entry.until, b, at, tz)
+                until = evaluate(entry.until, b, at, tz, calendar)
                 out.append(f"in force until {words_time(until)}" if until > at
                            else f"expired {words_time(until)}")
         held = sorted({f"{r.action}{' to ' + r.to if r.to else ''}" for r in advice.held_back
@@ -353,4 +356,4 @@ def render(verdicts: list[Verdict], tz) -> str:
             lines.append(f"  -> {o}")
         if v.engine_disagrees:
             lines.append(f"  note: {v.engine_disagrees}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(visible(line) for line in lines) + "\n"

@@ -10,7 +10,8 @@ alone, without any timeline:
 - two rules that recommend the same action to the same person at once;
 - a guideline cited by a derivation whose fact no rule or limit reads;
 - a test on a message's ``purpose`` that names no action; a rule that logs a thank-you
-  to no one.
+  to no one;
+- a message draft longer than its channel allows (:mod:`rulebook.drafts`).
 
 A guideline cited by a limit is implemented by that limit, and one cited by a
 derivation is implemented by the rules and limits that read the derived fact.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
+from .drafts import lint_drafts
 from .policy import Condition, Pattern, Policy, Rule
 from .problems import Problem
 from .source import Document
@@ -44,6 +46,7 @@ def lint(policy: Policy, doc: Document, complete: bool = True) -> list[Problem]:
             _never_fires(section, eid, entry, warn)
     for rid, rule in policy.active("rules").items():
         _window_order(rid, rule, warn)
+        lint_drafts(rid, policy, warn)
     for lid, lim in policy.active("limits").items():
         _forbids_all(policy, lid, lim, warn)
     rules = policy.active("rules")

@@ -38,6 +38,8 @@ Duration = Annotated[
                     "description": DURATION_SYNTAX}),
 ]
 Scalar = Union[bool, int, str]
+Lang = Literal["en", "de"]
+Text = Annotated[str, Field(min_length=1)]
 
 
 class _Model(BaseModel):
@@ -144,6 +146,13 @@ class ChannelChoice(_Model):
     fallback: list[Channel] = Field(default_factory=list)
 
 
+class Draft(_Model):
+    """A message to start from: filled from the facts like a reason; [marked blanks] stay."""
+
+    subject: Text | None = Field(default=None, description="for email (at most 78 characters)")
+    body: Text
+
+
 class _Entry(_Model):
     sources: list[GuidelineId] = Field(default_factory=list)
     enabled: bool = True
@@ -178,7 +187,9 @@ class Rule(_Entry):
     logs: Literal["thank_you_sent", "follow_up_sent", "call", "materials_sent", "nothing"] | None = \
         Field(default=None, description="the event that doing this action records (with "
               "purpose: the action); default: the built-in actions' own, else nothing")
-    reason: str = Field(min_length=1)
+    reason: Text = Field(description="a template, in the policy's first language")
+    draft: dict[Channel, Draft] = Field(
+        default_factory=dict, description="per channel, the message to start from (never sent)")
 
 
 class Limit(_Entry):
@@ -187,13 +198,34 @@ class Limit(_Entry):
     applies_to: Union[Literal["all"], list[Id]]
     except_: list[Id] = Field(default_factory=list, alias="except")
     until: Expr | None = Field(default=None, description="no until: in force for good")
-    reason: str = Field(min_length=1)
+    reason: Text = Field(description="a template, in the policy's first language")
 
 
 class OfficeHours(_Model):
-    days: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    days: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
+                                description="the working week: business days")
     start: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     end: str = Field(default="17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
+
+
+class Holidays(_Model):
+    """Public holidays (the ``holidays`` package): not business days, no office hours."""
+
+    country: str = Field(pattern=r"^[A-Z]{2,3}$", description="ISO 3166 code, e.g. DE, US")
+    subdivision: str | None = Field(default=None, description="a state or region, e.g. BY")
+
+    @model_validator(mode="after")
+    def _known(self) -> "Holidays":
+        import holidays
+
+        known = holidays.list_supported_countries()
+        if self.country not in known:
+            raise ValueError(f"no holiday calendar for country '{self.country}'")
+        subs = known[self.country]
+        if self.subdivision is not None and self.subdivision not in subs:
+            raise ValueError(f"'{self.subdivision}' is not a subdivision of {self.country}"
+                             f" (one of {', '.join(sorted(subs))})")
+        return self
 
 
 class Settings(_Model):
@@ -202,6 +234,27 @@ class Settings(_Model):
                                  "in_person"],
         description="channels this policy may recommend, in fallback order")
     office_hours: OfficeHours = Field(default_factory=OfficeHours)
+    holidays: Holidays | None = Field(default=None, description="whose public holidays to skip")
+
+
+class RuleTexts(_Model):
+    """A rule's texts in another language."""
+
+    reason: Text | None = None
+    draft: dict[Channel, Draft] = Field(default_factory=dict)
+
+
+class LimitTexts(_Model):
+    """A limit's reason in another language."""
+
+    reason: Text | None = None
+
+
+class Translation(_Model):
+    """Every text of a policy in one more language, by entry id."""
+
+    rules: dict[Id, RuleTexts] = Field(default_factory=dict)
+    limits: dict[Id, LimitTexts] = Field(default_factory=dict)
 
 
 class Policy(_Model):
@@ -212,6 +265,9 @@ class Policy(_Model):
     title: str = ""
     description: str = ""
     extends: str | None = Field(default=None, description="a shipped policy's name or a path")
+    languages: list[Lang] = Field(
+        default_factory=lambda: ["en"], min_length=1,
+        description="the languages every text of this policy has; plain strings are in the first")
     settings: Settings = Field(default_factory=Settings)
     guidelines: dict[GuidelineId, Annotated[str, Field(min_length=1)]] = Field(
         default_factory=dict,
@@ -220,6 +276,24 @@ class Policy(_Model):
     derive: dict[Id, Derivation] = Field(default_factory=dict)
     rules: dict[Id, Rule] = Field(default_factory=dict)
     limits: dict[Id, Limit] = Field(default_factory=dict)
+    texts: dict[Lang, Translation] = Field(
+        default_factory=dict,
+        description="the rules' and limits' texts in the policy's other languages")
+
+    def reason(self, section: str, eid: str, lang: str) -> str:
+        """A rule's or limit's reason in ``lang``, else in the policy's first language."""
+        entry = getattr(self, section)[eid]
+        other = getattr(self.texts.get(lang), section, {}).get(eid) \
+            if lang != self.languages[0] else None
+        return other.reason if other is not None and other.reason else entry.reason
+
+    def draft(self, rid: str, channel: str, lang: str) -> "Draft | None":
+        """A rule's draft for ``channel`` in ``lang``, else in the first language."""
+        if lang != self.languages[0] and lang in self.texts:
+            other = self.texts[lang].rules.get(rid)
+            if other is not None and channel in other.draft:
+                return other.draft[channel]
+        return self.rules[rid].draft.get(channel)
 
     def active(self, section: str) -> dict[str, Any]:
         """The enabled entries of ``derive``, ``rules`` or ``limits``, in file order."""

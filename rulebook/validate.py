@@ -13,6 +13,7 @@ import string
 from dataclasses import dataclass, field
 
 from .guidelines import builtin as builtin_guidelines, catalogue
+from .lang import LANG_NAMES
 from .policy import Condition, Count, Limit, Pattern, Policy, Rule
 from .problems import Problem, did_you_mean
 from .source import Document
@@ -270,7 +271,8 @@ class _Checker:
             if kind != TIME:
                 self.err(path, f"'{expr.anchor}.{expr.field}' is not a time")
 
-    def check_template(self, path, text: str, scope, extra: set[str]) -> None:
+    def check_template(self, path, text: str, scope, extra: set[str],
+                       what: str = "reason") -> None:
         try:
             parsed = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(text)
                       if f is not None]
@@ -278,10 +280,10 @@ class _Checker:
             for f, spec, conv in parsed:
                 if conv or spec not in ("", "date"):
                     shown = f + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "")
-                    self.err(path, f"reason placeholder '{{{shown}}}' has an unknown format",
+                    self.err(path, f"{what} placeholder '{{{shown}}}' has an unknown format",
                              "the only format is ':date', for times")
         except ValueError as exc:
-            self.err(path, f"reason template: {exc}", "write {name.field}; double braces for a brace")
+            self.err(path, f"{what} template: {exc}", "write {name.field}; double braces for a brace")
             return
         for raw in names:
             name = raw.split("|", 1)[0].strip()
@@ -289,13 +291,13 @@ class _Checker:
             if name in extra or head == "application":
                 continue
             if head not in scope:
-                self.err(path, f"reason names '{{{raw}}}', which is not bound",
+                self.err(path, f"{what} names '{{{raw}}}', which is not bound",
                          did_you_mean(head, list(scope) + sorted(extra)))
                 continue
             if "." in name and any(t in self.fields for t in scope[head]):
                 fname = name.split(".", 1)[1]
                 if fname not in self.common_fields(scope[head]):
-                    self.err(path, f"reason names '{{{raw}}}', but '{head}' has no field '{fname}'",
+                    self.err(path, f"{what} names '{{{raw}}}', but '{head}' has no field '{fname}'",
                              did_you_mean(fname, self.common_fields(scope[head])))
 
     # -- entries ------------------------------------------------------------------------
@@ -311,6 +313,7 @@ class _Checker:
     def run(self) -> Checked:
         self.declare_derived()
         self.check_settings()
+        self.check_texts()
         pol = self.policy
         # a layer may disable a rule that a limit names: the name stays meaningful
         actions = {r.action for r in pol.rules.values()}
@@ -364,6 +367,25 @@ class _Checker:
         extra = {"to", "channel", "start", "due", "end", "action", "start_offset",
                  "due_offset", "end_offset"}
         self.check_template(base + ("reason",), r.reason, scope, extra)
+        self.check_drafts(base, r.draft, scope, extra)
+        for lang in self.policy.languages[1:]:
+            texts = self.translated("rules", base[1], lang)
+            if texts is None or not texts.reason:
+                self.missing(base + ("reason",), lang, base + ("reason",))
+            for channel, draft in r.draft.items():
+                other = texts.draft.get(channel) if texts is not None else None
+                if other is None:
+                    self.missing(base + ("draft", channel), lang, base + ("draft", channel))
+                elif draft.subject is not None and other.subject is None:
+                    self.missing(("texts", lang) + base + ("draft", channel), lang,
+                                 base + ("draft", channel, "subject"), key=True)
+        for lang, translation in self.policy.texts.items():
+            texts = translation.rules.get(base[1])
+            if texts is not None:
+                path = ("texts", lang) + base
+                if texts.reason:
+                    self.check_template(path + ("reason",), texts.reason, scope, extra)
+                self.check_drafts(path, texts.draft, scope, extra)
 
     def check_limit(self, base, lim: Limit, scope, actions: set[str]) -> None:
         if lim.until is not None:
@@ -376,6 +398,45 @@ class _Checker:
                              did_you_mean(name, actions))
         extra = {"until", "until_offset", "action", "to"}
         self.check_template(base + ("reason",), lim.reason, scope, extra)
+        for lang in self.policy.languages[1:]:
+            texts = self.translated("limits", base[1], lang)
+            if texts is None or not texts.reason:
+                self.missing(base + ("reason",), lang, base + ("reason",))
+        for lang, translation in self.policy.texts.items():
+            texts = translation.limits.get(base[1])
+            if texts is not None and texts.reason:
+                self.check_template(("texts", lang) + base + ("reason",), texts.reason, scope,
+                                    extra)
+
+    # -- languages ----------------------------------------------------------------------
+    def translated(self, section: str, eid: str, lang: str):
+        translation = self.policy.texts.get(lang)
+        return getattr(translation, section).get(eid) if translation is not None else None
+
+    def missing(self, path, lang: str, text_path, key: bool = False) -> None:
+        """A text the policy promises in ``lang`` (``languages``) and lacks."""
+        where = ".".join(("texts", lang) + tuple(str(p) for p in text_path))
+        self.err(path, f"no {LANG_NAMES[lang]} text for this, though the policy promises "
+                 f"languages {', '.join(self.policy.languages)}", f"write it under {where}",
+                 key=key)
+
+    def check_drafts(self, base, drafts, scope, extra) -> None:
+        for channel, draft in drafts.items():
+            path = base + ("draft", channel)
+            if draft.subject is not None:
+                self.check_template(path + ("subject",), draft.subject, scope, extra,
+                                    "draft subject")
+            self.check_template(path + ("body",), draft.body, scope, extra, "draft")
+
+    def check_texts(self) -> None:
+        """Translations name entries that exist (a typo would silently fall back)."""
+        for lang, translation in self.policy.texts.items():
+            for section in ("rules", "limits"):
+                for eid in getattr(translation, section):
+                    if eid not in getattr(self.policy, section):
+                        self.err(("texts", lang, section, eid), f"no {section[:-1]} '{eid}' "
+                                 "to translate", did_you_mean(eid, getattr(self.policy, section)),
+                                 key=True)
 
     # -- strata -------------------------------------------------------------------------
     def stratify(self) -> dict[tuple[str, str], int]:

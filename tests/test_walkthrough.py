@@ -75,8 +75,8 @@ COUNT_SCENARIO = """  - name: the third unanswered contact ends the follow-up, f
         - {type: thank_you_sent, at: 2026-03-02T18:00:00+01:00, to: Dana Lee, channel: email}
         - {type: call, at: 2026-03-09T10:00:00+01:00, outcome: voicemail}
         - {type: follow_up_sent, at: 2026-03-16T10:00:00+01:00, channel: email}
-        - {type: call, at: 2026-03-30T11:00:00+02:00, outcome: no_answer}
-    at: 2026-03-30T11:00:00+02:00
+        - {type: call, at: 2026-03-27T10:00:00+01:00, outcome: no_answer}
+    at: 2026-03-27T10:00:00+01:00
     held_back: [{action: final_nudge, limit: three_contacts, until: null}]
     exactly: [held_back]
 """

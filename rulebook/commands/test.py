@@ -25,6 +25,7 @@ from ..testing.invariants import INVARIANTS
 from ..testing.scenarios import (ScenarioFile, load_scenarios, policy_of, run_scenario,
                                  scenario_path, shipped_scenarios)
 from ..source import load_file
+from ..terminal import Screen
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -54,7 +55,7 @@ def _same_policy(path: Path, ref: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    out = sys.stdout
+    out = Screen(sys.stdout)
     book = Rulebook.load(args.policy)
     if args.scenarios:
         path = Path(args.scenarios)
