@@ -22,6 +22,16 @@ import durable_rules_engine as _dre
 import orjson
 
 _ENGINE_LOCK = threading.Lock()  # the C core's tables are process-global
+# Handles of rulesets garbage-collected while the lock was held (the collector can run
+# inside any allocation, in the thread that holds it): freed by the next holder, never
+# by the collector itself, which would wait for the lock forever (a deadlock, seen).
+_ORPHANS: list[Any] = []
+
+
+def _free_orphans() -> None:
+    """Free the rulesets collected while the lock was held (call with it held)."""
+    while _ORPHANS:
+        _dre.delete_ruleset(_ORPHANS.pop())
 
 
 def engine_json(value: Any) -> str:
@@ -64,6 +74,7 @@ class Ruleset:
         self.name = "rb_" + uuid.uuid4().hex
         self._sids = itertools.count(1)
         with _ENGINE_LOCK:
+            _free_orphans()
             self._handle = _dre.create_ruleset(self.name, engine_json(self.definition))
 
     def evaluate(self, facts: list[dict[str, Any]],
@@ -111,12 +122,25 @@ class Ruleset:
     def close(self) -> None:
         """Free the ruleset in the C core (its handle table is finite)."""
         with _ENGINE_LOCK:
+            _free_orphans()
             if self._handle is not None:
                 _dre.delete_ruleset(self._handle)
                 self._handle = None
 
-    def __del__(self):  # pragma: no cover - best effort at interpreter exit
+    def __del__(self):
+        """Free the ruleset, or leave it to the next holder of the lock: never wait for
+        the lock here, the collector may run in the thread that holds it."""
+        handle = getattr(self, "_handle", None)
+        if handle is None:
+            return
+        self._handle = None
+        if not _ENGINE_LOCK.acquire(blocking=False):
+            _ORPHANS.append(handle)
+            return
         try:
-            self.close()
-        except Exception:
+            _free_orphans()
+            _dre.delete_ruleset(handle)
+        except Exception:  # pragma: no cover - best effort at interpreter exit
             pass
+        finally:
+            _ENGINE_LOCK.release()
