@@ -220,6 +220,9 @@ def limit_lines(lid: str, lim: Limit, policy: Policy, time_fields: set[str]) -> 
         stops = ", ".join(_words(a) for a in lim.applies_to)
     if lim.except_:
         stops += " (but never " + ", ".join(_words(a) for a in lim.except_) + ")"
+    if lim.same:
+        stops += ", only with the same " + " and ".join(
+            f"{'person' if f == 'to' else f} as {scope.ref(ref)}" for f, ref in lim.same.items())
     lines: list[Line] = [("Stops", stops)]
     lines += _conditions(lim, scope, time_fields)
     lines.append(("For how long", "until " + scope.time(lim.until) if lim.until else "for good"))

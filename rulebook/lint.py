@@ -9,9 +9,10 @@ alone, without any timeline:
 - a limit that forbids all contact, for good, as soon as there is an interview;
 - two rules that recommend the same action to the same person at once;
 - a guideline cited by a derivation whose fact no rule or limit reads;
+- a message draft longer than its channel allows (:mod:`rulebook.drafts`);
+- a text missing in a language the policy promises (:func:`rulebook.lang.lint_languages`).
 - a test on a message's ``purpose`` that names no action; a rule that logs a thank-you
-  to no one;
-- a message draft longer than its channel allows (:mod:`rulebook.drafts`).
+  to no one.
 
 A guideline cited by a limit is implemented by that limit, and one cited by a
 derivation is implemented by the rules and limits that read the derived fact.
@@ -22,6 +23,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from .drafts import lint_drafts
+from .lang import lint_languages
 from .policy import Condition, Pattern, Policy, Rule
 from .problems import Problem
 from .source import Document
@@ -56,6 +58,7 @@ def lint(policy: Policy, doc: Document, complete: bool = True) -> list[Problem]:
                  f"'{a.action}' to the same person at once",
                  "make them exclusive (a 'where' test or an 'absent' pattern), or disable one",
                  key=True)
+    lint_languages(policy, doc, warn)
     for rid, rule in policy.active("rules").items():
         if rule.logs == "thank_you_sent" and rule.to is None:
             warn(("rules", rid, "logs"), "doing this records nothing: a thank-you is to a "
@@ -190,7 +193,7 @@ def _forbids_all(policy: Policy, lid: str, lim, warn) -> None:
     contact = {r.action for r in policy.active("rules").values() if r.channel is not None}
     held = contact if lim.applies_to == "all" else contact & set(lim.applies_to)
     held -= set(lim.except_)
-    if not contact or held != contact or lim.absent or lim.count:
+    if not contact or held != contact or lim.absent or lim.count or lim.same:
         return
     for name, p in lim.when.items():
         if not (_bare(p) and set(p.types) <= _ALWAYS_THERE):

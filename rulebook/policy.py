@@ -197,6 +197,10 @@ class Limit(_Entry):
 
     applies_to: Union[Literal["all"], list[Id]]
     except_: list[Id] = Field(default_factory=list, alias="except")
+    same: dict[Literal["action", "to", "channel", "rule"], str] = Field(
+        default_factory=dict,
+        description="hold back only the recommendations whose action, person (to), channel "
+                    "or rule equals a bound fact's field, e.g. {action: s.action, to: s.to}")
     until: Expr | None = Field(default=None, description="no until: in force for good")
     reason: Text = Field(description="a template, in the policy's first language")
 

@@ -31,6 +31,8 @@ FACT_FIELDS: dict[str, dict[str, object]] = {
     "promise": {"what": TEXT, "due": TIME},
     "referral_contact": {"name": TEXT},
     "withdrawn": {},
+    "snoozed": {"action": TEXT, "to": TEXT, "until": TIME},
+    "dismissed": {"action": TEXT, "to": TEXT},
 }
 COMMON_FIELDS = {"at": TIME}  # every fact has a time: its event's, or its anchor's
 BUILTIN_TYPES = tuple(FACT_FIELDS)

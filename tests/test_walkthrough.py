@@ -69,6 +69,9 @@ COUNT_LIMIT = """
     count:
       - {fact: contact, after: s, at_least: 3}
     reason: Three contacts since the interview and no answer; leave it there.
+
+# My clients read English (standard also promises German, which this limit lacks).
+languages: [en]
 """
 COUNT_SCENARIO = """  - name: the third unanswered contact ends the follow-up, for good
     events:
@@ -79,7 +82,7 @@ COUNT_SCENARIO = """  - name: the third unanswered contact ends the follow-up, f
         - {type: call, at: 2026-03-09T10:00:00+01:00, outcome: voicemail}
         - {type: follow_up_sent, at: 2026-03-16T10:00:00+01:00, channel: email}
         - {type: call, at: 2026-03-27T10:00:00+01:00, outcome: no_answer}
-    at: 2026-03-27T10:00:00+01:00
+    at: 2026-03-27T11:00:00+01:00
     held_back: [{action: final_nudge, limit: three_contacts, until: null}]
     exactly: [held_back]
 """
@@ -204,7 +207,7 @@ def test_walkthrough(policy, capsys):
     assert "MP2" in out.split("guidelines exercised:")[1].splitlines()[0]
     # the standard policy alone holds that nudge back only until 30 March
     story = yaml.safe_load(textwrap.dedent(COUNT_SCENARIO))[0]["events"]
-    held = Rulebook.load("standard").recommend(story, "2026-03-27T10:00:00+01:00").held_back
+    held = Rulebook.load("standard").recommend(story, "2026-03-27T11:00:00+01:00").held_back
     assert [(h.action, h.limit, h.until.isoformat()) for h in held] == [
         ("final_nudge", "unanswered_contacts", "2026-03-30T10:00:00+02:00")]
 

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from typing import Any, Callable, Optional
 
-
+from ..engine.timing import english
 from .simulation import follow_advice
 
 # Actions that ask the employer about the status: the ones no-pestering counts.
@@ -155,7 +155,8 @@ def no_pestering(book, events: dict, at: dt.datetime, *, days: int = 42,
         def fail(message: str) -> None:
             raise InvariantFailure("no_pestering", message + "; following the advice from "
                                    f"{at.isoformat()} did: " + "; ".join(
-                                       f"{d.at:%a %d %b %H:%M} {_who(d.recommendation)}"
+                                       f"{english(d.at, '%a %d %b %H:%M')} "
+                                       f"{_who(d.recommendation)}"
                                        for d in contacts), _snapshot(sim), now)
 
         d = contacts[-1]
@@ -168,8 +169,8 @@ def no_pestering(book, events: dict, at: dt.datetime, *, days: int = 42,
                   if e.type == "next_steps" and e.decision_by is not None and e.at <= d.at]
         told = [s for s in stated if s > d.at]
         if told:
-            fail(f"{_who(d.recommendation)} on {d.at:%a %d %b} comes before the stated "
-                 f"decision date {min(told):%a %d %b}")
+            fail(f"{_who(d.recommendation)} on {english(d.at, '%a %d %b')} comes before the "
+                 f"stated decision date {english(min(told), '%a %d %b')}")
 
     follow_advice(book, events, at, days=days, employer=employer, on_advice=look)
 

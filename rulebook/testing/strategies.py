@@ -26,6 +26,8 @@ KINDS = ("no_decision", "materials_requested", "second_interview", "offer", "rej
          "other")
 EVENT_TYPES = tuple(FACT_FIELDS)  # the timeline's event types (interviewer is not one)
 EVENT_TYPES = tuple(t for t in EVENT_TYPES if t != "interviewer")
+# actions a candidate may snooze or dismiss: the shipped policies' most common ones
+ACTIONS = ("send_thank_you", "follow_up_call", "check_in", "send_follow_up_email", "write_notes")
 
 
 # -- events and timelines -----------------------------------------------------------------
@@ -119,6 +121,13 @@ def events(draw, types: Optional[tuple[str, ...]] = None, names: tuple[str, ...]
         e["due"] = _iso(draw(later), zone)
     elif kind == "referral_contact":
         e["name"] = draw(names_st)
+    elif kind in ("snoozed", "dismissed"):
+        e["action"] = draw(st.sampled_from(ACTIONS))
+        to = _maybe(draw, names_st)
+        if to is not None:
+            e["to"] = to
+        if kind == "snoozed":
+            e["until"] = _iso(draw(later), zone)
     return e
 
 
