@@ -29,7 +29,7 @@ from pydantic import BaseModel
 from rulebook import lang as L
 from rulebook.advice import Advice, Draft, HeldBack, Recommendation, Window
 from rulebook.compiler import Program
-from rulebook.events import Timeline
+from rulebook.events import EndOfDay, Timeline
 from rulebook.moments import next_change
 from rulebook.policy import Limit, Rule
 from rulebook.vocabulary import FACT_FIELDS, TIME
@@ -196,9 +196,14 @@ def _value(ref: str, b: dict[str, Fact]) -> Any:
 def _stated_channels(timeline: Timeline, at) -> list[tuple[Optional[str], str]]:
     """(person key or None for everyone, channel) from next_steps, latest first."""
     out = []
+    today = at.astimezone(timeline.tz).date()
+
+    def seen(e):  # as the facts see it: a date-only event of today counts as done by now
+        return min(e.at, at) if isinstance(e.at, EndOfDay) and e.at.date() == today else e.at
+
     events = [e for e in timeline.events if e.type == "next_steps" and e.preferred_channel
-              and e.at <= at]
-    events.sort(key=lambda e: (e.at, e.preferred_channel, e.from_ or ""), reverse=True)
+              and seen(e) <= at]
+    events.sort(key=lambda e: (seen(e), e.preferred_channel, e.from_ or ""), reverse=True)
     for e in events:
         out.append((person_key(e.from_) if e.from_ else None, e.preferred_channel))
     return out

@@ -16,22 +16,17 @@ import itertools
 import json
 import threading
 import uuid
+from collections import OrderedDict
 from typing import Any
 
 import durable_rules_engine as _dre
 import orjson
 
 _ENGINE_LOCK = threading.Lock()  # the C core's tables are process-global
-# Handles of rulesets garbage-collected while the lock was held (the collector can run
-# inside any allocation, in the thread that holds it): freed by the next holder, never
-# by the collector itself, which would wait for the lock forever (a deadlock, seen).
+# Rulesets garbage-collected while the lock was held (the collector can run inside any
+# allocation, in the thread that holds it): let go of by the next holder, never by the
+# collector itself, which would wait for the lock forever (a deadlock, seen).
 _ORPHANS: list[Any] = []
-
-
-def _free_orphans() -> None:
-    """Free the rulesets collected while the lock was held (call with it held)."""
-    while _ORPHANS:
-        _dre.delete_ruleset(_ORPHANS.pop())
 
 
 def engine_json(value: Any) -> str:
@@ -70,20 +65,51 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300] or type(exc).__name__
 
 
+class _Compiled:
+    """One ruleset registered in the C core, shared by every Ruleset with its definition."""
+
+    def __init__(self, key: str, definition: dict[str, Any]):
+        self.key, self.users = key, 0
+        self.name = "rb_" + uuid.uuid4().hex
+        self.sids = itertools.count(1)
+        try:
+            self.handle = _dre.create_ruleset(self.name, engine_json(definition))
+        except _dre.error as exc:  # e.g. error 112: the C core's handle table is full
+            raise EngineError(f"durable-rules refused the policy: {_one_line(exc)}") from None
+
+
+# Rulesets by definition (their JSON). The C core never gives back all of a ruleset's
+# memory (its regex states and tables stay), so compiling the same rules again -- the
+# playground on every edit, a test suite loading one policy per test -- reuses the
+# registered ruleset instead of leaking another. Idle ones (closed by every user) are
+# kept, most recently closed last, up to _IDLE_MAX; older idle ones are deleted.
+_COMPILED: dict[str, _Compiled] = {}
+_IDLE: "OrderedDict[str, _Compiled]" = OrderedDict()
+_IDLE_MAX = 256
+
+
 class Ruleset:
-    """A compiled durable-rules ruleset and the sessions evaluated on it."""
+    """A compiled durable-rules ruleset and the sessions evaluated on it.
+
+    Rulesets with the same definition share one registration in the C core (see
+    ``_COMPILED``); evaluations never overlap there, as each holds the engine lock.
+    """
 
     def __init__(self, definition: dict[str, Any]):
         # register a copy: durable-rules mutates the definition it is handed
-        self.definition = orjson.loads(engine_json(definition))
-        self.name = "rb_" + uuid.uuid4().hex
-        self._sids = itertools.count(1)
+        key = json.dumps(definition, sort_keys=True)
+        self.definition = json.loads(key)
         with _ENGINE_LOCK:
             _free_orphans()
-            try:
-                self._handle = _dre.create_ruleset(self.name, engine_json(self.definition))
-            except _dre.error as exc:  # e.g. error 112: the C core's handle table is full
-                raise EngineError(f"durable-rules refused the policy: {_one_line(exc)}") from None
+            shared = _COMPILED.get(key)
+            if shared is None:
+                shared = _COMPILED[key] = _Compiled(key, self.definition)
+            _IDLE.pop(key, None)
+            shared.users += 1
+        self._shared: _Compiled | None = shared
+        self.name = shared.name
+        self._handle = shared.handle
+        self._sids = shared.sids
 
     def evaluate(self, facts: list[dict[str, Any]],
                  before: list[dict[str, Any]] = (),
@@ -128,27 +154,47 @@ class Ruleset:
                         "cannot be pickled; pickle the Rulebook, which compiles again")
 
     def close(self) -> None:
-        """Free the ruleset in the C core (its handle table is finite)."""
+        """Let go of the ruleset: once no Ruleset uses it, it waits among the idle ones
+        for the same rules to come back, and the oldest idle one beyond ``_IDLE_MAX`` is
+        deleted in the C core (its handle table is finite)."""
         with _ENGINE_LOCK:
             _free_orphans()
-            if self._handle is not None:
-                _dre.delete_ruleset(self._handle)
-                self._handle = None
+            shared, self._shared, self._handle = self._shared, None, None
+            if shared is not None:
+                _release(shared)
 
     def __del__(self):
-        """Free the ruleset, or leave it to the next holder of the lock: never wait for
-        the lock here, the collector may run in the thread that holds it."""
-        handle = getattr(self, "_handle", None)
-        if handle is None:
+        """Let go of the ruleset, or leave that to the next holder of the lock: never
+        wait for the lock here, the collector may run in the thread that holds it."""
+        shared = getattr(self, "_shared", None)
+        if shared is None:
             return
-        self._handle = None
+        self._shared, self._handle = None, None
         if not _ENGINE_LOCK.acquire(blocking=False):
-            _ORPHANS.append(handle)
+            _ORPHANS.append(shared)
             return
         try:
             _free_orphans()
-            _dre.delete_ruleset(handle)
+            _release(shared)
         except Exception:  # pragma: no cover - best effort at interpreter exit
             pass
         finally:
             _ENGINE_LOCK.release()
+
+
+def _release(shared: _Compiled) -> None:
+    """One user fewer (call with the lock held): idle at none, the oldest idle deleted."""
+    shared.users -= 1
+    if shared.users > 0:
+        return
+    _IDLE[shared.key] = shared
+    while len(_IDLE) > _IDLE_MAX:
+        _, old = _IDLE.popitem(last=False)
+        del _COMPILED[old.key]
+        _dre.delete_ruleset(old.handle)
+
+
+def _free_orphans() -> None:
+    """Let go of the rulesets collected while the lock was held (call with it held)."""
+    while _ORPHANS:
+        _release(_ORPHANS.pop())

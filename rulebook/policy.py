@@ -239,6 +239,10 @@ class Settings(_Model):
         description="channels this policy may recommend, in fallback order")
     office_hours: OfficeHours = Field(default_factory=OfficeHours)
     holidays: Holidays | None = Field(default=None, description="whose public holidays to skip")
+    contact_gap: Duration = Field(
+        default="3d", validate_default=True,
+        description="the least time between two status contacts to one employer; "
+                    "`rulebook test`'s no_pestering invariant holds the policy to it")
 
 
 class RuleTexts(_Model):

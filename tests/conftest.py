@@ -13,12 +13,13 @@ settings.register_profile("quick", max_examples=15, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
-def pytest_terminal_summary(terminalreporter):
-    """Print how many examples the differential suite compared (CI logs show it)."""
+def pytest_terminal_summary(terminalreporter, exitstatus):
+    """Print how many examples the differential suite compared (CI logs show it): only
+    when the run passed, since a count from a failing run proves nothing."""
     import sys
 
     mod = sys.modules.get("test_differential") or sys.modules.get("tests.test_differential")
-    if mod is not None and mod.RUNS["evaluations"]:
+    if exitstatus == 0 and mod is not None and mod.RUNS["evaluations"]:
         runs = mod.RUNS
         terminalreporter.write_line(
             f"differential: {runs['policies']} random policies and {runs['timelines']} "

@@ -7,6 +7,7 @@ there waited forever (seen: a test run stuck on a futex, one thread).
 
 from __future__ import annotations
 
+import json
 import threading
 
 from rulebook.engine import session
@@ -28,14 +29,16 @@ def test_a_ruleset_dropped_while_the_lock_is_held_does_not_deadlock():
     worker.start()
     worker.join(timeout=30)
     assert done.is_set(), "the finaliser waited for a lock its own thread holds"
-    # the handle was left for the next holder of the lock, which frees it
+    # the ruleset was left for the next holder of the lock, which lets go of it
     assert len(session._ORPHANS) == 1
     Ruleset(RULES).close()
     assert session._ORPHANS == []
+    assert session._COMPILED[json.dumps(RULES, sort_keys=True)].users == 0
 
 
-def test_a_ruleset_dropped_normally_is_freed_at_once():
+def test_a_ruleset_dropped_normally_is_let_go_at_once():
     rs = Ruleset(RULES)
     assert rs._handle is not None
     del rs
     assert session._ORPHANS == []
+    assert session._COMPILED[json.dumps(RULES, sort_keys=True)].users == 0

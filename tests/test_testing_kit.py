@@ -94,7 +94,8 @@ def test_no_pestering_counts_contacts_of_a_broken_policy(tmp_path):
 
 def test_no_pestering_respects_a_stated_decision_date(tmp_path):
     early = ("policy: early\nextends: standard\nlimits:\n"
-             "  stated_decision_date: {enabled: false}\n")
+             "  stated_decision_date: {enabled: false}\n"
+             "rules:\n  follow_up_call:\n    absent: [{fact: call, after: s}]\n")
     path = tmp_path / "early.yaml"
     path.write_text(early)
     story = {**STORY, "events": STORY["events"] + [

@@ -1,7 +1,11 @@
 """Property-based checks of a policy: every invariant, on generated timelines.
 
 Each invariant gets its own hypothesis search, so each counterexample is shrunk on its
-own; the events document of the smallest one is kept for the report.
+own; the events document of the smallest one is kept for the report. Three timelines in
+four are *stories* (:func:`rulebook.testing.strategies.stories`: decision dates, dates
+without a time, stated channels, long waits, replies followed by silence, several
+rounds), asked at the moments where policies break; the rest are free-form timelines
+over the event types the policy reads.
 """
 
 from __future__ import annotations
@@ -9,45 +13,64 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from hypothesis import HealthCheck, given, seed as with_seed, settings
+from hypothesis import HealthCheck, Phase, given, seed as with_seed, settings
 from hypothesis import strategies as st
 
 from rulebook.api import as_timeline
 
 from .coverage import Coverage
 from .invariants import INVARIANTS, InvariantFailure
-from .strategies import evaluation_times, timelines
+from .strategies import evaluation_times, stories, story_times, timelines
+
+EXAMPLES = 300  # per invariant: enough to find every bug issue 8 lists (tests/test_trust_regressions.py)
 
 
 @dataclass
 class Counterexample:
     invariant: str
     failure: InvariantFailure
+    examples: int = 0  # timelines tried until the first failure
 
 
 def check_policy(book, invariants: Optional[dict[str, Callable]] = None, *,
-                 examples: int = 40, seed: int = 0,
-                 coverage: Optional[Coverage] = None) -> list[Counterexample]:
+                 examples: int = EXAMPLES, seed: int = 0,
+                 coverage: Optional[Coverage] = None, shrink: bool = True,
+                 tried: Optional[dict[str, int]] = None) -> list[Counterexample]:
     """Run ``invariants`` (default: all built-in ones) on ``examples`` generated timelines
-    each; return the shrunk counterexamples (empty: all hold)."""
+    each; return the shrunk counterexamples (empty: all hold). ``tried``, if given,
+    receives the number of timelines each invariant was run on."""
     invariants = INVARIANTS if invariants is None else invariants
+    policy = book.loaded.policy
     found = []
+    phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else [])
     for name, invariant in invariants.items():
+        count = {"runs": 0, "first": 0}
 
         @with_seed(seed)
         @settings(max_examples=examples, deadline=None, database=None, print_blob=False,
-                  suppress_health_check=list(HealthCheck))
+                  suppress_health_check=list(HealthCheck), phases=phases)
         @given(st.data())
         def search(data):
-            doc = data.draw(timelines(policy=book.loaded.policy, min_events=1, max_events=6,
-                                      interview_first=True))
-            at = data.draw(evaluation_times(doc))
+            if data.draw(st.integers(0, 3), label="kind"):
+                doc = data.draw(stories(), label="story")
+                at = data.draw(story_times(doc), label="at")
+            else:
+                doc = data.draw(timelines(policy=policy, min_events=1, max_events=6,
+                                          interview_first=True), label="timeline")
+                at = data.draw(evaluation_times(doc), label="at")
+            count["runs"] += 1
             if coverage is not None:
                 coverage.record(book, as_timeline(doc), at)
-            invariant(book, doc, at)
+            try:
+                invariant(book, doc, at)
+            except InvariantFailure:
+                count["first"] = count["first"] or count["runs"]
+                raise
 
         try:
             search()
         except InvariantFailure as failure:
-            found.append(Counterexample(name, failure))
+            found.append(Counterexample(name, failure, count["first"]))
+        if tried is not None:
+            tried[name] = count["runs"]
     return found

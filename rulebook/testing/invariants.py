@@ -15,13 +15,21 @@ from typing import Any, Callable, Optional
 from ..engine.timing import english
 from .simulation import follow_advice
 
+__all__ = ["INVARIANTS", "InvariantFailure", "STATUS_ACTIONS", "allowed_after", "contact_gap",
+           "follow_advice", "no_pestering", "keeps_in_touch", "terminal_states",
+           "follows_stated_channel", "explained", "well_formed_windows", "order_independent",
+           "done_is_done"]
+
 # Actions that ask the employer about the status: the ones no-pestering counts.
 STATUS_ACTIONS = frozenset({"follow_up_call", "retry_call", "check_in", "periodic_check_in",
                             "final_nudge", "send_follow_up_email"})
-# What a closed process still allows (G22, G23): nothing after an offer or a withdrawal.
+# What a closed process still allows (G22, G23) when the policy has no limit that says:
+# nothing after an offer or a withdrawal, grace after a rejection.
 TERMINAL_ALLOWED = {"offer": frozenset(), "withdrawn": frozenset(),
                     "rejection": frozenset({"gracious_reply", "request_feedback"})}
 REPEATABLE = frozenset({"periodic_check_in"})
+# Events a status contact leaves in the timeline (see rulebook.perform).
+CONTACT_EVENTS = frozenset({"follow_up_sent", "call"})
 
 
 class InvariantFailure(AssertionError):
@@ -119,11 +127,57 @@ def _terminal(events: dict, at: dt.datetime, book) -> list[tuple[str, dt.datetim
     return out
 
 
+def _limit_about(lim, state: str) -> bool:
+    """Whether ``lim`` matches on the final answer ``state`` alone (and holds for good)."""
+    if len(lim.when) != 1 or lim.until is not None:
+        return False
+    (pattern,) = lim.when.values()
+    kind = "withdrawn" if state == "withdrawn" else "reply"
+    if kind not in pattern.types or pattern.since is not None:
+        return False
+    if state == "withdrawn":
+        return True
+    cond = pattern.where.get("kind")
+    if cond is None:
+        return False
+    for op, value in cond.tests():
+        if (op == "eq" and value != state) or (op == "in" and state not in value) \
+                or (op == "ne" and value == state) or op not in ("eq", "in", "ne"):
+            return False
+    return True
+
+
+def allowed_after(policy, overrides: Optional[dict[str, frozenset]] = None
+                  ) -> dict[str, frozenset]:
+    """What ``policy`` allows after each final answer, read from its own limits.
+
+    A limit that matches the final answer alone, for good, holds back what it applies to
+    (minus its ``except``); an action every such limit lets through is allowed, except a
+    status contact, which is never grace. Without such a limit the defaults apply
+    (``TERMINAL_ALLOWED``). ``overrides`` (state -> actions) add to what is allowed.
+    """
+    actions = {r.action for r in policy.active("rules").values()}
+    out = {}
+    for state, default in TERMINAL_ALLOWED.items():
+        limits = [lim for lim in policy.active("limits").values() if _limit_about(lim, state)]
+        if not limits:
+            ok = set(default)
+        else:
+            ok = {a for a in actions if all(
+                a in lim.except_ or (lim.applies_to != "all" and a not in lim.applies_to)
+                for lim in limits)}
+            ok -= STATUS_ACTIONS
+        out[state] = frozenset(ok | set((overrides or {}).get(state, ())))
+    return out
+
+
 def terminal_states(book, events: dict, at: dt.datetime,
                     allowed: Optional[dict[str, frozenset]] = None) -> None:
     """After an offer, a rejection or a withdrawal, recommend nothing but what that state
-    allows (after a rejection: a gracious reply and a feedback request)."""
-    allowed = TERMINAL_ALLOWED if allowed is None else allowed
+    allows: what the policy's own limits let through (a policy may allow answering an
+    offer), never a status contact; without such a limit, only grace after a rejection.
+    ``allowed`` (state -> actions) replaces what the policy says."""
+    allowed = allowed_after(book.loaded.policy) if allowed is None else allowed
     states = _terminal(events, at, book)
     if not states:
         return
@@ -139,33 +193,61 @@ def terminal_states(book, events: dict, at: dt.datetime,
                                        f"{_who(rec)}", events, later)
 
 
+def contact_gap(book) -> dt.timedelta:
+    """The policy's least time between two status contacts (``settings.contact_gap``)."""
+    gap = book.loaded.policy.settings.contact_gap
+    return dt.timedelta(days=gap.amount) if gap.unit == "bd" else \
+        dt.timedelta(seconds=gap.seconds)
+
+
 def no_pestering(book, events: dict, at: dt.datetime, *, days: int = 42,
-                 max_per_week: int = 2, min_gap: dt.timedelta = dt.timedelta(days=3),
+                 max_per_week: int = 2, min_gap: Optional[dt.timedelta] = None,
                  status_actions: frozenset = STATUS_ACTIONS, employer=None) -> None:
-    """Follow the advice for ``days``: status contacts come at most ``max_per_week`` in
-    any 7 days and at least ``min_gap`` apart, and never before a decision date the
+    """Follow the advice for ``days``: never two status contacts to do at once; none within
+    ``min_gap`` (default: the policy's ``settings.contact_gap``) of the one before, or of
+    a follow-up or call the timeline already records (nothing repeated that was just
+    done); at most ``max_per_week`` in any 7 days; none before a decision date the
     employer stated."""
     from rulebook.api import as_timeline
 
+    gap = contact_gap(book) if min_gap is None else min_gap
+    checked = [0]  # status contacts already looked at
+
     def look(now, advice, sim) -> None:  # after every step, so a runaway stops early
         contacts = [d for d in sim.done if d.recommendation.action in status_actions]
-        if not contacts:
-            return
 
         def fail(message: str) -> None:
             raise InvariantFailure("no_pestering", message + "; following the advice from "
-                                   f"{at.isoformat()} did: " + "; ".join(
+                                   f"{at.isoformat()} did: " + ("; ".join(
                                        f"{english(d.at, '%a %d %b %H:%M')} "
                                        f"{_who(d.recommendation)}"
-                                       for d in contacts), _snapshot(sim), now)
+                                       for d in contacts) or "nothing yet"),
+                                   _snapshot(sim), now)
 
+        both = sorted({r.action for r in advice.actions if r.action in status_actions})
+        if len(both) > 1:
+            fail(f"{' and '.join(both)} are both to do now, at "
+                 f"{english(now, '%a %d %b %H:%M')}: two "
+                 "status contacts at once")
+        if len(contacts) == checked[0]:
+            return
+        checked[0] = len(contacts)
         d = contacts[-1]
         week = [c for c in contacts if d.at - dt.timedelta(days=7) < c.at <= d.at]
         if len(week) > max_per_week:
             fail(f"{len(week)} status contacts within a week")
-        if len(contacts) > 1 and d.at - contacts[-2].at < min_gap:
-            fail(f"two status contacts {d.at - contacts[-2].at} apart")
-        stated = [e.decision_by for e in as_timeline(sim.events).events
+        timeline = as_timeline(sim.events)
+        # a call may be tried once more a day after one that reached no one (G13): calls
+        # do not space calls, written follow-ups do
+        retry = d.event["type"] == "call"
+        before = [e.at for e in timeline.events if e.type in CONTACT_EVENTS and e.at < d.at
+                  and not (retry and e.type == "call")]
+        recent = [t for t in before if d.at - t < gap]
+        if recent:
+            fail(f"two status contacts {d.at - max(recent)} apart: {_who(d.recommendation)} "
+                 f"on {english(d.at, '%a %d %b %H:%M')} repeats the contact of "
+                 f"{english(max(recent), '%a %d %b %H:%M')} (the policy's gap: {gap})")
+        stated = [e.decision_by for e in timeline.events
                   if e.type == "next_steps" and e.decision_by is not None and e.at <= d.at]
         told = [s for s in stated if s > d.at]
         if told:
@@ -173,6 +255,99 @@ def no_pestering(book, events: dict, at: dt.datetime, *, days: int = 42,
                  f"stated decision date {english(min(told), '%a %d %b')}")
 
     follow_advice(book, events, at, days=days, employer=employer, on_advice=look)
+
+
+def follows_stated_channel(book, events: dict, at: dt.datetime) -> None:
+    """A channel the employer stated (the latest ``next_steps.preferred_channel`` of that
+    person or of everyone, as of now) is used by every rule that takes stated channels
+    and can use it, whether the event was logged with a time or as a date."""
+    from rulebook.api import as_timeline
+    from rulebook.events import EndOfDay
+
+    timeline = as_timeline(events)
+    tz = timeline.tz
+    today = at.astimezone(tz).date()
+
+    def when(e):  # a date without a time, logged for today, counts as done by now
+        if isinstance(e.at, EndOfDay) and e.at.astimezone(tz).date() == today:
+            return min(e.at, at)
+        return e.at
+
+    stated = sorted(((when(e), e) for e in timeline.events
+                     if e.type == "next_steps" and e.preferred_channel and when(e) <= at),
+                    key=lambda x: x[0])
+    policy = book.loaded.policy
+    for where, rec in _items(book.recommend(events, at)):
+        rule = policy.rules.get(rec.rule)
+        if rule is None or rule.channel is None or not rule.channel.stated:
+            continue
+        key = " ".join((rec.to or "").split()).casefold()
+        wishes = [(t, e) for t, e in stated if not e.from_ or not key
+                  or " ".join(e.from_.split()).casefold() == key]
+        if not wishes:
+            continue
+        last = [e.preferred_channel for t, e in wishes if t == wishes[-1][0]]
+        usable = [rule.channel.default] + list(rule.channel.fallback)
+        wish = last[0]
+        if len(set(last)) > 1 or wish not in usable or wish not in policy.settings.channels:
+            continue
+        if rec.channel != wish:
+            raise InvariantFailure("follows_stated_channel", f"{where} {_who(rec)} is by "
+                                   f"{rec.channel}, but they asked for {wish}", events, at)
+
+
+def _closed(doc: dict) -> bool:
+    return any(e.get("type") == "withdrawn" or (e.get("type") == "reply" and e.get("kind")
+               in ("offer", "rejection")) for e in doc.get("events", []))
+
+
+def keeps_in_touch(book, events: dict, at: dt.datetime, *, days: int = 150,
+                   first_within: dt.timedelta = dt.timedelta(days=35),
+                   long_wait_every: dt.timedelta = dt.timedelta(days=62)) -> None:
+    """Follow the advice for ``days`` with an employer who never answers: while the
+    process is open, a status contact comes within ``first_within`` of the employer's
+    last word (or of the decision date they stated), and under a stated long wait one at
+    least every ``long_wait_every`` for as long as the wait lasts. A policy may stop
+    after contacts went unanswered, never before the first."""
+    from rulebook.api import as_timeline
+
+    if _closed(events) or not any(e.get("type") == "interview"
+                                  for e in events.get("events", [])):
+        return
+    sim = follow_advice(book, events, at, days=days, step=dt.timedelta(days=7))
+    end = sim.checked_at[-1]
+    evs = [e for e in as_timeline(sim.events).events if e.at <= end]
+    interviews = [e.at for e in evs if e.type == "interview"]
+    if not interviews or any(e.type == "interview_scheduled" and e.starts_at
+                             and e.starts_at > max(interviews) for e in evs):
+        return  # an interview is still to come: nothing to chase
+    word = max(e.at for e in evs if e.type in ("interview", "reply", "next_steps"))
+    quiet = max([word] + [e.decision_by for e in evs if e.type == "next_steps"
+                          and e.decision_by is not None and e.decision_by > word])
+    if at > quiet + dt.timedelta(days=1):
+        return  # the advice was not followed from the employer's last word on
+    # the timeline's own follow-ups and calls, and the status contacts the advice made
+    touches = sorted({e.at for e in as_timeline(events).events
+                      if e.type in CONTACT_EVENTS and word < e.at <= end}
+                     | {d.at for d in sim.done if d.recommendation.action in STATUS_ACTIONS})
+
+    def fail(message: str) -> None:
+        raise InvariantFailure("keeps_in_touch", message + "; following the advice from "
+                               f"{at.isoformat()} with an employer who never answers did: "
+                               + ("; ".join(f"{english(d.at, '%a %d %b %Y')} "
+                                            f"{_who(d.recommendation)}"
+                                            for d in sim.done) or "nothing"),
+                               sim.events, end)
+
+    if any(e.type == "next_steps" and e.long_wait for e in evs if e.at >= max(interviews)):
+        points = [quiet] + [t for t in touches if t > quiet] + [end]
+        for a, b in zip(points, points[1:]):
+            if b - a > long_wait_every:
+                fail(f"they said the decision will take a while, and no note went out "
+                     f"from {english(a, '%a %d %b %Y')} to {english(b, '%a %d %b %Y')}")
+    elif not [t for t in touches if t > word] and end - quiet > first_within:
+        fail(f"no status contact in the {(end - quiet).days} days since "
+             f"{english(quiet, '%a %d %b %Y')} (the employer's last word or stated date)")
 
 
 def done_is_done(book, events: dict, at: dt.datetime, *, days: int = 21,
@@ -197,7 +372,9 @@ def done_is_done(book, events: dict, at: dt.datetime, *, days: int = 21,
 
 INVARIANTS: dict[str, Callable[..., None]] = {
     "no_pestering": no_pestering,
+    "keeps_in_touch": keeps_in_touch,
     "terminal_states": terminal_states,
+    "follows_stated_channel": follows_stated_channel,
     "explained": explained,
     "well_formed_windows": well_formed_windows,
     "order_independent": order_independent,

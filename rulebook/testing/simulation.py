@@ -36,6 +36,12 @@ class Simulation:
     checked_at: list[dt.datetime] = field(default_factory=list)  # every evaluation time
 
 
+def _openings(advice) -> list[dt.datetime]:
+    """When something may become due: upcoming windows open, held-back ones are let go."""
+    out = [t for r in advice.upcoming for t in (r.window.start, r.window.due)]
+    return out + [r.until for r in advice.held_back if r.until is not None]
+
+
 def follow_advice(book, events: dict[str, Any], start: dt.datetime, *,
                   days: int = 42, step: dt.timedelta = dt.timedelta(days=1),
                   employer: Optional[Employer] = None,
@@ -60,8 +66,9 @@ def follow_advice(book, events: dict[str, Any], start: dt.datetime, *,
         todo = [(r.window.due, i, r) for i, r in enumerate(advice.actions)
                 if event_for(r, r.window.due, policy=policy) is not None]
         due_now = [t for t in todo if t[0] <= at]
-        if not due_now:  # ask again when the next one falls due, or a step later
-            at = min([at + step] + [t[0] for t in todo])
+        if not due_now:  # ask again when the next one falls due or opens, or a step later
+            later = [t for t in _openings(advice) if t > at]
+            at = min([at + step] + [t[0] for t in todo] + later)
             continue
         _, _, rec = min(due_now, key=lambda x: (x[0], x[1]))
         event = event_for(rec, at, call_outcome=call_outcome, policy=policy)

@@ -476,3 +476,134 @@ def policies(draw, max_derive: int = 3, max_rules: int = 3, max_limits: int = 2)
 
 def scope_types(scope: dict[str, list[str]]) -> set[str]:
     return {t for ts in scope.values() for t in ts}
+
+
+# -- stories: timelines weighted toward what breaks follow-up policies --------------------
+
+STORY_ZONES = ("Europe/Berlin", "America/New_York", "UTC", "Asia/Kolkata")
+_PEOPLE = ("Dana Lee", "Sam Ortiz", "Priya")
+
+
+def _day(moment: dt.datetime, zone: str) -> str:
+    """A date without a time (the end of that day, in the document's zone)."""
+    return moment.astimezone(ZoneInfo(zone)).date().isoformat()
+
+
+def _local(moment: dt.datetime, zone: str, hour: int, minute: int = 0) -> dt.datetime:
+    """``moment``'s day at ``hour``:``minute`` local time."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+@st.composite
+def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
+    """An events document told as a story, weighted toward the corners where policies
+    break: decision dates with and without a time, events logged as a date only,
+    preferred channels, long waits, replies of every kind followed by silence, many
+    contacts, several rounds, and endings. The candidate's own contacts are few or none,
+    so that following the advice (``rulebook.testing.follow_advice``) writes the rest;
+    :func:`story_times` gives the moments worth asking at."""
+    zone = draw(st.sampled_from(STORY_ZONES))
+    start = BASE + dt.timedelta(days=draw(st.integers(0, 6)), hours=draw(st.integers(0, 8)))
+    events: list[dict[str, Any]] = []
+
+    def when(moment: dt.datetime, date_only: Optional[bool] = None) -> str:
+        if date_only is None:
+            date_only = draw(st.integers(0, 3)) == 0
+        return _day(moment, zone) if date_only else _iso(moment, zone)
+
+    rounds = draw(st.sampled_from((1, 1, 1, 2, 3)))
+    interview = start
+    people: list[str] = []
+    for rnd in range(1, rounds + 1):
+        who = draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True))
+        people = sorted(set(people) | set(who))
+        iv = {"type": "interview", "at": _iso(interview, zone),
+              "interviewers": [{"name": n, "email": n.split()[0].lower() + "@example.com"}
+                               if draw(st.integers(0, 3)) else {"name": n} for n in who]}
+        if rnd > 1:
+            iv["round"] = rnd
+        events.append(iv)
+        for n in who:  # thank-yous: all, some or none
+            if draw(st.integers(0, 2)):
+                events.append({"type": "thank_you_sent", "to": n, "channel": "email",
+                               "at": when(interview + dt.timedelta(hours=draw(st.integers(
+                                   1, 30))))})
+        if rnd < rounds:
+            gap = dt.timedelta(days=draw(st.integers(3, 21)))
+            events.append({"type": "reply", "kind": "second_interview",
+                           "at": when(interview + gap / 2)})
+            interview += gap
+    if draw(st.integers(0, 4)):  # next steps, often with a date, a channel or a long wait
+        ns: dict[str, Any] = {"type": "next_steps",
+                              "at": when(interview + dt.timedelta(
+                                  hours=draw(st.sampled_from((1, 2, 24, 24 * 5, 24 * 8)))))}
+        shape = draw(st.sampled_from(("date", "date", "timed date", "long", "none")))
+        days_out = dt.timedelta(days=draw(st.integers(1, 35)))
+        if shape == "date":
+            ns["decision_by"] = _day(interview + days_out, zone)
+        elif shape == "timed date":
+            ns["decision_by"] = _iso(_local(interview + days_out, zone,
+                                            draw(st.integers(8, 18))), zone)
+        elif shape == "long":
+            ns["long_wait"] = True
+        if draw(st.booleans()):
+            ns["preferred_channel"] = draw(st.sampled_from(("email", "phone", "email", "letter",
+                                                            "linkedin")))
+        if draw(st.integers(0, 3)) == 0:
+            ns["from"] = draw(st.sampled_from(people))
+        events.append(ns)
+    clock = interview
+    for _ in range(draw(st.sampled_from((0, 0, 0, 1, 2, 4)))):  # contacts already made
+        clock += dt.timedelta(hours=draw(st.integers(2, 24 * 9)))
+        if draw(st.booleans()):
+            events.append({"type": "follow_up_sent", "channel": "email", "at": when(clock)})
+        else:
+            events.append({"type": "call", "at": _iso(clock, zone),
+                           "outcome": draw(st.sampled_from(OUTCOMES))})
+    if draw(st.integers(0, 2)) == 0:  # a word from them, then (mostly) silence
+        clock += dt.timedelta(hours=draw(st.integers(1, 24 * 14)))
+        reply: dict[str, Any] = {"type": "reply", "kind": draw(st.sampled_from(KINDS)),
+                                 "at": when(clock)}
+        if draw(st.booleans()):
+            reply["from"] = draw(st.sampled_from(people))
+        if reply["kind"] == "materials_requested" and draw(st.booleans()):
+            reply["due"] = _iso(clock + dt.timedelta(days=draw(st.integers(1, 7))), zone)
+        events.append(reply)
+        if reply["kind"] == "second_interview" and draw(st.integers(0, 3)) == 0:
+            events.append({"type": "interview_scheduled", "at": _iso(clock, zone),
+                           "starts_at": _iso(clock + dt.timedelta(days=5), zone)})
+    if draw(st.integers(0, 5)) == 0:
+        events.append({"type": "referral_contact", "name": "Kim Park",
+                       "at": _iso(start - dt.timedelta(days=3), zone)})
+    if draw(st.integers(0, 5)) == 0:  # an ending
+        end = clock + dt.timedelta(hours=draw(st.integers(1, 24 * 20)))
+        kind = draw(st.sampled_from(("rejection", "offer", "withdrawn")))
+        events.append({"type": "withdrawn", "at": when(end)} if kind == "withdrawn" else
+                      {"type": "reply", "kind": kind, "at": when(end)})
+    return {"timezone": zone, "application": {"company": "Acme"}, "events": events}
+
+
+def story_times(doc: dict[str, Any]) -> st.SearchStrategy[dt.datetime]:
+    """Moments worth asking a story at: just after its events, the day of an event
+    logged as a date (during office hours), the morning after a decision date, and as
+    the weeks go by."""
+    zone = ZoneInfo(doc.get("timezone", "UTC"))
+    out = []
+    for e in doc.get("events", []):
+        for key in ("at", "decision_by"):
+            text = e.get(key)
+            if not isinstance(text, str):
+                continue
+            if len(text) == 10:  # a date: that day, in office hours, and the next morning
+                day = dt.datetime.fromisoformat(text).replace(tzinfo=zone)
+                out += [day.replace(hour=h, minute=30) for h in (9, 11, 15)]
+                out.append((day + dt.timedelta(days=1)).replace(hour=9, minute=30))
+            else:
+                moment = dt.datetime.fromisoformat(text)
+                out += [moment + dt.timedelta(minutes=1), moment + dt.timedelta(hours=1),
+                        _local(moment + dt.timedelta(days=1), zone.key, 9, 30)]
+    first = min((dt.datetime.fromisoformat(e["at"]) for e in doc.get("events", [])
+                 if e["type"] == "interview"), default=BASE)
+    weeks = [first + dt.timedelta(days=d, hours=1) for d in (1, 5, 7, 8, 10, 14, 15, 21, 28)]
+    return st.sampled_from(sorted(set(out + weeks)))
