@@ -378,20 +378,6 @@ def _count(draw, scope, types: _Types, readable: list[str]) -> dict:
     return p
 
 
-def _in_order(window: dict[str, str]) -> dict[str, str]:
-    """The window with a start that validation accepts: never after its due time or its
-    end when they are on the same anchor (else swapped)."""
-    from rulebook.timeexpr import parse_time_expr
-    from rulebook.validate import _comparable, _later
-
-    for other in ("due", "end"):
-        if other in window:
-            a, b = parse_time_expr(window["start"]), parse_time_expr(window[other])
-            if _comparable(a, b) and _later(a, b):
-                window["start"], window[other] = window[other], window["start"]
-    return window
-
-
 @st.composite
 def policies(draw, max_derive: int = 3, max_rules: int = 3, max_limits: int = 2) -> dict:
     """A valid policy document (a dict) using the whole language: derived facts (chained,
