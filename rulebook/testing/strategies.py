@@ -279,6 +279,20 @@ def _time_expr(draw, scope: dict[str, list[str]], types: _Types, allow_now: bool
     return text + _offsets(draw, allow_bd)
 
 
+def _in_order(window: dict[str, str]) -> dict[str, str]:
+    """The window with a start that is not certainly after its due or end (check refuses
+    those): swapped with the due, or the end moved to the start."""
+    from rulebook.timeexpr import parse_time_expr
+    from rulebook.validate import starts_after
+
+    if starts_after(parse_time_expr(window["start"]), parse_time_expr(window["due"])):
+        window["start"], window["due"] = window["due"], window["start"]
+    if "end" in window and starts_after(parse_time_expr(window["start"]),
+                                        parse_time_expr(window["end"])):
+        window["end"] = window["start"]
+    return window
+
+
 def _literal(draw, kind) -> Any:
     if isinstance(kind, tuple):
         return draw(st.sampled_from(kind))
@@ -462,6 +476,21 @@ def policies(draw, max_derive: int = 3, max_rules: int = 3, max_limits: int = 2)
 
 def scope_types(scope: dict[str, list[str]]) -> set[str]:
     return {t for ts in scope.values() for t in ts}
+
+
+def _in_order(window: dict[str, str]) -> dict[str, str]:
+    """The window with its start swapped with the due or end that validation would find
+    before it (a start after its due or end on the same anchor is an error, not a policy).
+    Each swap makes the start earlier, so two suffice."""
+    from rulebook.timeexpr import parse_time_expr
+    from rulebook.validate import _comparable, _later
+
+    for other in ("due", "end", "due"):
+        if other in window:
+            a, b = parse_time_expr(window["start"]), parse_time_expr(window[other])
+            if _comparable(a, b) and _later(a, b):
+                window["start"], window[other] = window[other], window["start"]
+    return window
 
 
 # -- stories: timelines weighted toward what breaks follow-up policies --------------------
