@@ -23,6 +23,10 @@ import durable_rules_engine as _dre
 import orjson
 
 _ENGINE_LOCK = threading.Lock()  # the C core's tables are process-global
+# Rulesets garbage-collected while the lock was held (the collector can run inside any
+# allocation, in the thread that holds it): let go of by the next holder, never by the
+# collector itself, which would wait for the lock forever (a deadlock, seen).
+_ORPHANS: list[Any] = []
 
 
 def engine_json(value: Any) -> str:
@@ -100,6 +104,7 @@ class Ruleset:
         key = json.dumps(definition, sort_keys=True)
         self.definition = json.loads(key)
         with _ENGINE_LOCK:
+            _free_orphans()
             shared = _COMPILED.get(key)
             if shared is None:
                 shared = _COMPILED[key] = _Compiled(key, self.definition)
@@ -162,20 +167,43 @@ class Ruleset:
         for the same rules to come back, and the oldest idle one beyond ``_IDLE_MAX`` is
         deleted in the C core (its handle table is finite)."""
         with _ENGINE_LOCK:
+            _free_orphans()
             shared, self._shared, self._handle = self._shared, None, None
-            if shared is None:
-                return
-            shared.users -= 1
-            if shared.users > 0:
-                return
-            _IDLE[shared.key] = shared
-            while len(_IDLE) > _IDLE_MAX:
-                _, old = _IDLE.popitem(last=False)
-                del _COMPILED[old.key]
-                _dre.delete_ruleset(old.handle)
+            if shared is not None:
+                _release(shared)
 
-    def __del__(self):  # pragma: no cover - best effort at interpreter exit
+    def __del__(self):
+        """Let go of the ruleset, or leave that to the next holder of the lock: never
+        wait for the lock here, the collector may run in the thread that holds it."""
+        shared = getattr(self, "_shared", None)
+        if shared is None:
+            return
+        self._shared, self._handle = None, None
+        if not _ENGINE_LOCK.acquire(blocking=False):
+            _ORPHANS.append(shared)
+            return
         try:
-            self.close()
-        except Exception:
+            _free_orphans()
+            _release(shared)
+        except Exception:  # pragma: no cover - best effort at interpreter exit
             pass
+        finally:
+            _ENGINE_LOCK.release()
+
+
+def _release(shared: _Compiled) -> None:
+    """One user fewer (call with the lock held): idle at none, the oldest idle deleted."""
+    shared.users -= 1
+    if shared.users > 0:
+        return
+    _IDLE[shared.key] = shared
+    while len(_IDLE) > _IDLE_MAX:
+        _, old = _IDLE.popitem(last=False)
+        del _COMPILED[old.key]
+        _dre.delete_ruleset(old.handle)
+
+
+def _free_orphans() -> None:
+    """Let go of the rulesets collected while the lock was held (call with it held)."""
+    while _ORPHANS:
+        _release(_ORPHANS.pop())

@@ -8,10 +8,13 @@ forgotten), adds a limit with a count ("three unanswered contacts, then stop") a
 scenario for it, and describes what the layer changes in plain words.
 """
 
+import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
+from rulebook import Rulebook
 from rulebook.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,6 +205,11 @@ def test_walkthrough(policy, capsys):
     assert out.splitlines()[1] == ("ok    scenario: the third unanswered contact ends the "
                                    "follow-up, for good")
     assert "MP2" in out.split("guidelines exercised:")[1].splitlines()[0]
+    # the standard policy alone holds that nudge back only until 30 March
+    story = yaml.safe_load(textwrap.dedent(COUNT_SCENARIO))[0]["events"]
+    held = Rulebook.load("standard").recommend(story, "2026-03-27T11:00:00+01:00").held_back
+    assert [(h.action, h.limit, h.until.isoformat()) for h in held] == [
+        ("final_nudge", "unanswered_contacts", "2026-03-30T10:00:00+02:00")]
 
     # 9. the layer in plain words: only what it changes
     code, out, _ = cli(capsys, "describe", "standard", "--diff", str(policy))
