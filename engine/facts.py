@@ -8,8 +8,10 @@ that moment. An event dated without a time stands at the end of its day, or at t
 evaluation time when that is the same day.
 
 The canonical order sorts by time, then by a lifecycle rank of the type, then by
-content, so the same events in any order give the same facts, ids and output. Person
-names are matched case- and space-insensitively and shown as first written.
+content, so the same events in any order give the same facts, ids and output. Text is
+in Unicode NFC form (as the loader reads it): an accent typed as a combining mark is the
+same text as the precomposed letter. Person names are matched by :func:`person_key`
+and shown as first written (in NFC, spaces collapsed).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import unicodedata
 from typing import Any, Iterable
 
 from rulebook.compiler import INIT_TYPE, fnv1a32
@@ -35,8 +38,34 @@ def epoch(moment: dt.datetime) -> int:
     return int(moment.timestamp())
 
 
+def nfc(text: str) -> str:
+    """``text`` in Unicode normal form C (cheap when it already is)."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
 def person_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    """The one rule by which two written names are the same person.
+
+    NFC, then case folding, then NFC again (folding can decompose: 'ǰ'), with runs of
+    white space collapsed to one space and the ends trimmed: 'Jose\u0301  LEE' and
+    'josé lee' are one person. Every place that matches names uses this function.
+    """
+    return nfc(" ".join(nfc(name).casefold().split()))
+
+
+def shown_name(name: str) -> str:
+    """A name as shown: as written, in NFC, with white space collapsed."""
+    return " ".join(nfc(name).split())
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, list):
+        return [_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _text(v) for k, v in value.items()}
+    return value
 
 
 def _event_fields(event) -> dict[str, Any]:
@@ -45,6 +74,8 @@ def _event_fields(event) -> dict[str, Any]:
     for key, value in list(data.items()):
         if isinstance(value, dt.datetime):
             data[key] = epoch(value)
+        else:  # documents read from files are NFC already; an API caller's dict may not be
+            data[key] = _text(value)
     return data
 
 
@@ -64,10 +95,10 @@ def timeline_facts(timeline: Timeline, at: dt.datetime) -> list[Fact]:
     spelling: dict[str, str] = {}
     for data in rows:  # first spelling of each person, in canonical order
         for person in data.get("interviewers", []):
-            spelling.setdefault(person_key(person["name"]), " ".join(person["name"].split()))
+            spelling.setdefault(person_key(person["name"]), shown_name(person["name"]))
         for key in PERSON_FIELDS:
             if isinstance(data.get(key), str):
-                spelling.setdefault(person_key(data[key]), " ".join(data[key].split()))
+                spelling.setdefault(person_key(data[key]), shown_name(data[key]))
     facts: list[Fact] = []
     for seq, data in enumerate(rows, start=1):
         people = data.pop("interviewers", [])

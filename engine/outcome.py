@@ -12,41 +12,52 @@ evaluator and the reference evaluator (which differ only in how they find matche
   *upcoming*;
 - the channel is the employer's stated preference (if the rule allows it), else the
   rule's default, else its fallbacks: the first the policy allows;
-- a reason is the rule's template filled with the match's facts.
+- a reason is the rule's template filled with the match's facts, in the language asked
+  for (:mod:`rulebook.lang`); so is the draft for the action's channel, if the rule has
+  one (:mod:`rulebook.drafts`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import string
 from typing import Any, Iterable, Optional
 
-from rulebook.advice import Advice, HeldBack, Recommendation, Window
+from pydantic import BaseModel
+
+from rulebook import lang as L
+from rulebook.advice import Advice, Draft, HeldBack, Recommendation, Window
 from rulebook.compiler import Program
 from rulebook.events import EndOfDay, Timeline
+from rulebook.moments import next_change
 from rulebook.policy import Limit, Rule
 from rulebook.vocabulary import FACT_FIELDS, TIME
 
 from .facts import Fact, person_key
 from .runtime import Match
-from .timing import OfficeClock, evaluate, from_epoch, words_time
+from .timing import OfficeClock, WorkCalendar, evaluate, from_epoch
 
 _FAR = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 
 
 def advise(program: Program, timeline: Timeline, at: dt.datetime,
-           matches: Iterable[Match]) -> Advice:
+           matches: Iterable[Match], lang: Optional[str] = None) -> Advice:
+    """The advice the matches give, its reasons and drafts in ``lang`` (default: the
+    events document's ``lang``, else English)."""
     tz = timeline.tz
+    lang = L.check_lang(lang or getattr(timeline, "lang", None))
     at = at.astimezone(tz)
     policy = program.policy
     matches = list(matches)
-    clock = OfficeClock(policy.settings.office_hours, tz)
+    calendar = WorkCalendar.of(policy.settings)
+    clock = OfficeClock(policy.settings.office_hours, tz, calendar)
     stated = _stated_channels(timeline, at)
     blockers = []
     for m in matches:
         if m.section == "limits":
             lim = policy.limits[m.id]
-            until = evaluate(lim.until, m.bindings, at, tz) if lim.until else None
+            until = evaluate(lim.until, m.bindings, at, tz, calendar) if lim.until else None
             if until is None or until > at:
                 blockers.append((m, lim, until))
 
@@ -66,19 +77,26 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
         ideal = (start, due, end)
         if start <= at:
             due = max(due, at)  # overdue: due now (the reason keeps the ideal time)
+        words = _RuleWords(policy, m.id, m.bindings, tz, to, channel, ideal, timeline, at, lang)
+        # built from validated parts: constructed without validating them again
         base = dict(action=rule.action, to=to, channel=channel,
-                    window=Window(start=start, due=due, end=end), rule=m.id,
-                    sources=list(rule.sources))
+                    window=Window.model_construct(start=start, due=due, end=end),
+                    overdue=ideal[1] < at, rule=m.id, sources=list(rule.sources),
+                    draft=words.draft())
         if block is not None:
             bm, lim, until = block
-            reason = _LimitWords(lim, bm.bindings, tz, until, rule.action, to, timeline).render()
-            entry = HeldBack(**base, reason=reason, limit=bm.id, until=until)
-            held[entry.model_dump_json()] = (entry, rule.priority)
+            reason = _LimitWords(policy, bm.id, bm.bindings, tz, until, rule.action, to,
+                                 timeline, lang).render()
+            fields = dict(base, reason=reason, limit=bm.id, until=until)
+            key = _same_json(fields)
+            if key not in held:
+                held[key] = (HeldBack.model_construct(**fields), rule.priority)
             continue
-        reason = _RuleWords(rule, m.bindings, tz, to, channel, ideal, timeline, at).render()
-        entry = Recommendation(**base, reason=reason)
+        fields = dict(base, reason=words.render())
         target = actions if start <= at else upcoming
-        target[entry.model_dump_json()] = (entry, rule.priority)
+        key = _same_json(fields)
+        if key not in target:
+            target[key] = (Recommendation.model_construct(**fields), rule.priority)
 
     def order(by_start: bool):
         def key(item):
@@ -88,24 +106,45 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
                     rec.rule, w.start, w.end or _FAR, rec.channel or "", rec.reason)
         return key
 
-    return Advice(
-        policy=policy.policy, at=at,
+    advice = Advice.model_construct(
+        policy=policy.policy, policy_digest=program.loaded.digest, at=at, next_check_at=None,
         actions=[r for r, _ in sorted(actions.values(), key=order(False))],
         upcoming=[r for r, _ in sorted(upcoming.values(), key=order(True))],
         held_back=[r for r, _ in sorted(held.values(), key=lambda i: (
             i[0].until or _FAR, i[0].window.due, i[1], i[0].action, i[0].to or "",
             i[0].rule, i[0].limit, i[0].window.start, i[0].reason))],
     )
+    later = next_change(policy, timeline, advice)  # nothing new happening: when it can change
+    return advice.model_copy(update={"next_check_at": later and later.astimezone(tz)})
+
+
+def _same_json(fields: dict[str, Any]) -> tuple:
+    """A key equal for two entries exactly when their JSON is: de-duplication without
+    serialising. A moment counts as its JSON shows it: wall time to the second and UTC
+    offset (``==`` on datetimes ignores the offset within one zone, and microseconds)."""
+    return tuple(_frozen(v) for v in fields.values())
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None, microsecond=0), value.utcoffset()
+    if isinstance(value, BaseModel):
+        return (type(value).__name__,) + tuple(_frozen(v) for v in value.__dict__.values())
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _frozen(v)) for k, v in value.items())
+    return value
 
 
 def _window(rule: Rule, b: dict[str, Fact], at, tz, clock: OfficeClock):
-    end = evaluate(rule.window.end, b, at, tz) if rule.window.end else None
+    end = evaluate(rule.window.end, b, at, tz, clock.calendar) if rule.window.end else None
     if rule.office_hours and end is not None:
         end = clock.last_open(end)
     if end is not None and end < at:
         return None  # gone: most matches of a long timeline (nothing else to work out)
-    start = evaluate(rule.window.start, b, at, tz)
-    due = evaluate(rule.window.due, b, at, tz)
+    start = evaluate(rule.window.start, b, at, tz, clock.calendar)
+    due = evaluate(rule.window.due, b, at, tz, clock.calendar)
     if rule.office_hours:
         start = clock.next_open(start)
         if start is not None and start <= at and not clock.is_open(at):
@@ -185,8 +224,11 @@ _TIME_FIELDS = {f for fields in FACT_FIELDS.values() for f, k in fields.items() 
 class _Words:
     """Fills a reason template; ``{name.field|default}`` and ``{moment:date}`` work."""
 
-    def __init__(self, bindings, tz, timeline: Timeline):
-        self.b, self.tz, self.timeline = bindings, tz, timeline
+    def __init__(self, bindings, tz, timeline: Timeline, lang: str = L.DEFAULT):
+        self.b, self.tz, self.timeline, self.lang = bindings, tz, timeline, lang
+
+    def time(self, moment, date_only: bool) -> str:
+        return L.moment(moment, self.lang, date_only)
 
     def special(self, name: str) -> Any:
         raise KeyError(name)
@@ -199,77 +241,114 @@ class _Words:
         if head in self.b:
             fact = self.b[head]
             if not field or field == "at":
-                return words_time(from_epoch(fact["t"], self.tz), spec == "date")
+                return self.time(from_epoch(fact["t"], self.tz), spec == "date")
             value = fact.get(field)
             if value is None:
                 return None
             if field in _TIME_FIELDS and isinstance(value, int):
-                return words_time(from_epoch(value, self.tz), spec == "date")
-            return _human(value)
+                return self.time(from_epoch(value, self.tz), spec == "date")
+            return _human(value, self.lang)
         value = self.special(name)
         if isinstance(value, dt.datetime) or (value is None and name in ("end", "until")):
-            return words_time(value, spec == "date")
+            return self.time(value, spec == "date")
         return None if value is None else str(value)
 
-    def fill(self, template: str) -> str:
+    def fill(self, template: str, keep_lines: bool = False) -> str:
+        """The template filled; spaces collapsed (and line breaks too, unless
+        ``keep_lines``: a draft keeps its lines)."""
         out = []
-        for literal, name, spec, _ in string.Formatter().parse(template):
+        for literal, name, spec, default in _parsed(template):
             out.append(literal)
             if name is None:
                 continue
-            name, _, default = name.partition("|")
-            value = self.lookup(name.strip(), spec or "")
-            out.append(value if value not in (None, "") else (default.strip() or "(unknown)"))
-        return " ".join("".join(out).split())
+            value = self.lookup(name, spec)
+            out.append(value if value not in (None, "") else
+                       (default or L.word("(unknown)", self.lang)))
+        text = "".join(out)
+        if not keep_lines:
+            return " ".join(text.split())
+        lines = [" ".join(line.split()) for line in text.strip().splitlines()]
+        return "\n".join(lines)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(template: str) -> tuple[tuple[str, Optional[str], str, str], ...]:
+    """A reason template as (literal, name, spec, default) parts, parsed once."""
+    out = []
+    for literal, name, spec, _ in string.Formatter().parse(template):
+        if name is None:
+            out.append((literal, None, "", ""))
+            continue
+        name, _, default = name.partition("|")
+        out.append((literal, name.strip(), spec or "", default.strip()))
+    return tuple(out)
 
 
 _CHANNEL_WORDS = {"linkedin": "LinkedIn", "in_person": "meeting in person",
                   "handwritten_note": "handwritten note"}
 
 
-def _channel_words(channel: Optional[str]) -> Optional[str]:
-    return _CHANNEL_WORDS.get(channel, channel) if channel else None
+def _channel_words(channel: Optional[str], lang: str = L.DEFAULT) -> Optional[str]:
+    return L.word(_CHANNEL_WORDS.get(channel, channel), lang) if channel else None
 
 
-def _human(value: Any) -> str:
+def _human(value: Any, lang: str = L.DEFAULT) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value).replace("_", " ")
+        return L.word("yes" if value else "no", lang)
+    return L.word(str(value).replace("_", " "), lang)
 
 
 class _RuleWords(_Words):
-    def __init__(self, rule: Rule, b, tz, to, channel, window, timeline, at):
-        super().__init__(b, tz, timeline)
-        self.rule, self.to, self.channel, self.window, self.at = rule, to, channel, window, at
+    def __init__(self, policy, rid: str, b, tz, to, channel, window, timeline, at,
+                 lang: str = L.DEFAULT):
+        super().__init__(b, tz, timeline, lang)
+        self.policy, self.rid, self.rule = policy, rid, policy.rules[rid]
+        self.to, self.channel, self.window, self.at = to, channel, window, at
 
     def lookup(self, name: str, spec: str) -> Optional[str]:
         text = super().lookup(name, spec)
         if name == "due" and text and self.window[1] < self.at:
-            text += " (overdue)"
+            text += f" ({L.word('overdue', self.lang)})"
         return text
 
     def special(self, name):
         start, due, end = self.window
         w = self.rule.window
-        table = {"to": self.to, "channel": _channel_words(self.channel),
-                 "start": start, "due": due, "end": end, "action": _human(self.rule.action),
-                 "start_offset": w.start.offset_words(), "due_offset": w.due.offset_words(),
-                 "end_offset": w.end.offset_words() if w.end else None}
-        return table[name]
+        lang = self.lang
+        table = {"to": lambda: self.to, "channel": lambda: _channel_words(self.channel, lang),
+                 "start": lambda: start, "due": lambda: due, "end": lambda: end,
+                 "action": lambda: _human(self.rule.action, lang),
+                 "start_offset": lambda: L.offset_words(w.start.offsets, lang),
+                 "due_offset": lambda: L.offset_words(w.due.offsets, lang),
+                 "end_offset": lambda: L.offset_words(w.end.offsets, lang) if w.end else None}
+        return table[name]()  # only the name asked for is worked out
 
     def render(self) -> str:
-        return self.fill(self.rule.reason)
+        return self.fill(self.policy.reason("rules", self.rid, self.lang))
+
+    def draft(self) -> Optional[Draft]:
+        """The rule's draft for the action's channel, filled; None if it has none."""
+        template = self.policy.draft(self.rid, self.channel, self.lang) if self.channel \
+            else None
+        if template is None:
+            return None
+        subject = self.fill(template.subject) if template.subject is not None else None
+        return Draft(subject=subject, body=self.fill(template.body, keep_lines=True))
 
 
 class _LimitWords(_Words):
-    def __init__(self, lim: Limit, b, tz, until, action, to, timeline):
-        super().__init__(b, tz, timeline)
+    def __init__(self, policy, lid: str, b, tz, until, action, to, timeline,
+                 lang: str = L.DEFAULT):
+        super().__init__(b, tz, timeline, lang)
+        self.policy, self.lid, lim = policy, lid, policy.limits[lid]
         self.lim, self.until, self.action, self.to = lim, until, action, to
 
     def special(self, name):
-        table = {"until": self.until, "action": _human(self.action), "to": self.to,
-                 "until_offset": self.lim.until.offset_words() if self.lim.until else None}
-        return table[name]
+        table = {"until": lambda: self.until, "action": lambda: _human(self.action, self.lang),
+                 "to": lambda: self.to,
+                 "until_offset": lambda: (L.offset_words(self.lim.until.offsets, self.lang)
+                                          if self.lim.until else None)}
+        return table[name]()  # only the name asked for is worked out
 
     def render(self) -> str:
-        return self.fill(self.lim.reason)
+        return self.fill(self.policy.reason("limits", self.lid, self.lang))

@@ -122,7 +122,7 @@ class ReferenceEvaluator:
             if e is not None and e.anchor != NOW and e.field is not None:
                 refs.append(f"{e.anchor}.{e.field}")
 
-        for p in list(entry.when.values()) + list(entry.absent):
+        for p in entry.patterns():
             refs.extend(p.same.values())
             for field, cond in p.where.items():
                 if self._kind(p.types, field) != TIME:
@@ -162,7 +162,22 @@ class ReferenceEvaluator:
                 continue
             if any(self.holds(p, f, scope) for p in entry.absent for f in facts):
                 continue
+            if not all(self.count_holds(c, facts, scope) for c in entry.count):
+                continue
             yield bound
+
+    def count_holds(self, c, facts: list[Fact], scope: _Scope) -> bool:
+        """The README's count: the facts satisfying ``c`` (bound ones included); with
+        ``within``, the most of them whose times fit in a closed span that long."""
+        times = sorted(f["t"] for f in facts if self.holds(c, f, scope))
+        if c.within is None:
+            n = len(times)
+        else:
+            n = max((sum(1 for u in times if t <= u <= t + c.within.seconds) for t in times),
+                    default=0)
+        if c.at_least is not None and n < c.at_least:
+            return False
+        return c.at_most is None or n <= c.at_most
 
     def matches(self, timeline, at: dt.datetime) -> list[Match]:
         now = epoch(at)

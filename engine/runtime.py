@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from rulebook.compiler import INIT_TYPE, MIRROR, Program
+from rulebook.compiler import COUNT, HIDDEN, INIT_TYPE, MIRROR, CompiledEntry, Program
 from rulebook.events import Timeline
 from rulebook.vocabulary import NOW
 
@@ -84,9 +84,15 @@ class DurableEvaluator:
                 entry = stratum.entries.get(rule_name)
                 if entry is None:
                     continue  # the housekeeping rule
-                # the evaluation time is the engine's way to read ``now``, not a binding
+                if entry.section == COUNT:
+                    fact = count_fact(entry, bound)
+                    new.setdefault(fact["id"], fact)
+                    continue
+                # the evaluation time is the engine's way to read ``now``, and the hidden
+                # names the facts that counts derived: neither is a binding
                 bindings = {entry.aliases[a]: by_id.get(f["id"]) or _clean(f)
-                            for a, f in bound.items() if entry.aliases[a] != NOW}
+                            for a, f in bound.items()
+                            if entry.aliases[a] != NOW and not entry.aliases[a].startswith(HIDDEN)}
                 match = Match(entry.section, entry.id, bindings)
                 if match.key in out:
                     continue
@@ -111,16 +117,24 @@ def _mirror(fact: Fact, memo: dict[int, tuple[Fact, Fact]]) -> Fact:
     return known[1]
 
 
+def count_fact(entry: CompiledEntry, bound: dict[str, dict[str, Any]]) -> Fact:
+    """The fact a count's engine rule derives: its type names the count, its fields the
+    values of the bound facts it read; one per distinct set of values."""
+    by_name = {entry.aliases[a]: f for a, f in bound.items()}
+    values = {prop: by_name[name][key] for prop, name, key in entry.carry}
+    ident = ",".join(f"{k}={values[k]!r}" for k in sorted(values))
+    return {"type": entry.makes, "id": f"{entry.makes}|{ident}", "seq": 0, "t": 0, "z": 0,
+            **values}
+
+
 def _needed_types(program: Program, stratum) -> list[list[set[str]]]:
-    return [[set(p.types) for p in program.policy.active(e.section)[e.id].when.values()]
-            for e in stratum.entries.values()]
+    return [[set(types) for types in e.needs] for e in stratum.entries.values()]
 
 
 def _positive_types(program: Program, stratum) -> set[str]:
     types = {NOW, INIT_TYPE}
     for entry in stratum.entries.values():
-        for p in program.policy.active(entry.section)[entry.id].when.values():
-            types.update(p.types)
+        types.update(entry.reads)
     return types
 
 

@@ -25,6 +25,18 @@ import orjson
 _ENGINE_LOCK = threading.Lock()  # the C core's tables are process-global
 
 
+def engine_json(value: Any) -> str:
+    """JSON for the C core, rulesets and facts alike: raw UTF-8, never ``\\uXXXX`` escapes.
+
+    durable-rules' JSON parser decodes a ``\\uXXXX`` escape differently from the same
+    character written raw, so a ruleset encoded with escapes (``json.dumps``' default) never
+    matched a fact encoded raw: ``where: {to: José}`` failed ``eq`` and ``in`` and passed
+    ``ne``. One encoder for both sides makes every string compare as Python compares it
+    (tests/test_fuzz_unicode.py).
+    """
+    return orjson.dumps(value).decode()
+
+
 def _payload(facts: list[dict[str, Any]], sid: str,
              encoded: dict[int, tuple[dict, str]] | None) -> str:
     """The JSON array of ``facts``, each with ``"sid": sid`` first."""
@@ -35,7 +47,7 @@ def _payload(facts: list[dict[str, Any]], sid: str,
     for f in facts:
         known = encoded.get(id(f))
         if known is None:  # the memo holds the fact, so its id() is not reused meanwhile
-            known = encoded[id(f)] = (f, orjson.dumps(f)[1:].decode())  # never empty
+            known = encoded[id(f)] = (f, engine_json(f)[1:])  # never empty
         parts.append(head + known[1])
     return "[" + ",".join(parts) + "]"
 
@@ -51,7 +63,7 @@ class _Compiled:
         self.key, self.users = key, 0
         self.name = "rb_" + uuid.uuid4().hex
         self.sids = itertools.count(1)
-        self.handle = _dre.create_ruleset(self.name, json.dumps(definition))
+        self.handle = _dre.create_ruleset(self.name, engine_json(definition))
 
 
 # Rulesets by definition (their JSON). The C core never gives back all of a ruleset's
@@ -73,8 +85,8 @@ class Ruleset:
 
     def __init__(self, definition: dict[str, Any]):
         # register a copy: durable-rules mutates the definition it is handed
-        key = json.dumps(definition, sort_keys=True)
-        self.definition = json.loads(key)
+        key = orjson.dumps(definition, option=orjson.OPT_SORT_KEYS).decode()
+        self.definition = orjson.loads(key)
         with _ENGINE_LOCK:
             shared = _COMPILED.get(key)
             if shared is None:
@@ -122,6 +134,11 @@ class Ruleset:
             finally:
                 _dre.delete_state(self._handle, sid)
             return firings
+
+    def __reduce__(self):
+        """Refuse: the handle means another ruleset (or none) in any other process."""
+        raise TypeError("a durable-rules ruleset is a handle into this process's engine and "
+                        "cannot be pickled; pickle the Rulebook, which compiles again")
 
     def close(self) -> None:
         """Let go of the ruleset: once no Ruleset uses it, it waits among the idle ones

@@ -27,16 +27,29 @@ class Window(_Out):
     end: Optional[Moment]
 
 
+class Draft(_Out):
+    """A message to start from, in the advice's language; ``[blanks]`` are the candidate's."""
+
+    subject: Optional[str]
+    body: str
+
+
 class Recommendation(_Out):
-    """One thing to do, for whom, how, when, and why."""
+    """One thing to do, for whom, how, when, and why.
+
+    ``overdue``: the window's ideal due time has passed (``window.due`` then says "now";
+    the reason still names the ideal time).
+    """
 
     action: str
     to: Optional[str]
     channel: Optional[str]
     window: Window
+    overdue: bool = False
     rule: str
     sources: list[str]
     reason: str
+    draft: Optional[Draft] = None
 
 
 class HeldBack(Recommendation):
@@ -47,10 +60,17 @@ class HeldBack(Recommendation):
 
 
 class Advice(_Out):
-    """The whole answer for one timeline at one moment."""
+    """The whole answer for one timeline at one moment.
+
+    ``policy_digest`` is the sha256 of the resolved policy (which version advised);
+    ``next_check_at`` the earliest moment after ``at`` at which this advice can change if
+    nothing new happens (None: never), to wake the application then.
+    """
 
     policy: str
+    policy_digest: Optional[str] = None
     at: Moment
+    next_check_at: Optional[Moment] = None
     actions: list[Recommendation]
     upcoming: list[Recommendation]
     held_back: list[HeldBack]

@@ -17,7 +17,8 @@ from typing import Any, Union
 from .advice import Advice
 from .compiler import Program, compile_policy
 from .events import Timeline, load_timeline, timeline_from_document
-from .load import LoadedPolicy, load_policy
+from .lang import check_lang
+from .load import LoadedPolicy, load_policy, policy_from_resolved
 from .problems import InvalidInput, Problem
 from .source import Document
 
@@ -54,7 +55,18 @@ class Rulebook:
 
         self.loaded = loaded
         self.program: Program = compile_policy(loaded)
+        self._kind = evaluator
         self._evaluator = make_evaluator(self.program, evaluator)
+
+    def __reduce__(self):
+        """Pickle as the resolved policy document; unpickling recompiles it.
+
+        The engine's rulesets are handles into process-global C tables: shared with
+        another process, they would evaluate whatever policy that process registered
+        under them. The document (data and positions) is plain data, and compiling it
+        again gives the same advice in any process.
+        """
+        return (_from_document, (self.loaded.document, self._kind))
 
     @classmethod
     def load(cls, ref: str | Path = "standard", *, text: str | None = None,
@@ -66,15 +78,33 @@ class Rulebook:
     def name(self) -> str:
         return self.loaded.name
 
-    def recommend(self, events: Events, at: Any) -> Advice:
-        """What to do now, what comes next, and what is held back, as of ``at``."""
+    @property
+    def digest(self) -> str:
+        """sha256 of the resolved policy (see :attr:`LoadedPolicy.digest`)."""
+        return self.loaded.digest
+
+    def recommend(self, events: Events, at: Any, lang: str | None = None) -> Advice:
+        """What to do now, what comes next, and what is held back, as of ``at``.
+
+        Reasons and drafts are in ``lang`` (``en`` or ``de``; default: the events
+        document's ``lang``, else English); keys, actions and codes never change.
+        """
         from rulebook.engine.outcome import advise
 
         timeline = as_timeline(events)
         moment = as_moment(at)
         matches = self._evaluator.matches(timeline, moment)
-        return advise(self.program, timeline, moment, matches)
+        try:
+            lang = check_lang(lang or timeline.lang)
+        except ValueError as exc:
+            raise InvalidInput([Problem("--lang", 0, 0, str(exc))]) from None
+        return advise(self.program, timeline, moment, matches, lang)
 
     def close(self) -> None:
         """Free the engine's rulesets (optional; also done when collected)."""
         self._evaluator.close()
+
+
+def _from_document(document: Document, evaluator: str) -> Rulebook:
+    """Unpickling: compile the policy again, in this process."""
+    return Rulebook(policy_from_resolved(document), evaluator=evaluator)

@@ -20,6 +20,7 @@ from typing import Any, Iterable, Optional
 from icalendar import Alarm, Calendar, Todo
 
 from .advice import Advice, HeldBack, Recommendation
+from .lang import DEFAULT, moment, word
 from .policy import Policy
 
 PRODID = "-//rulebook//follow-up advice//EN"
@@ -63,28 +64,34 @@ def _title(rec: Recommendation) -> str:
     return title
 
 
-def _description(rec: Recommendation) -> str:
+def _description(rec: Recommendation, lang: str = DEFAULT) -> str:
+    """The reason, the window, the rule, then the draft as the candidate would write it."""
     lines = [rec.reason, ""]
     if isinstance(rec, HeldBack):
-        until = "for good" if rec.until is None else f"until {rec.until.isoformat()}"
-        lines.append(f"Held back by {rec.limit} {until}.")
-    end = "open" if rec.window.end is None else rec.window.end.isoformat()
-    lines.append(f"Window: from {rec.window.start.isoformat()}, due {rec.window.due.isoformat()}, "
-                 f"latest {end}.")
-    lines.append(f"Rule {rec.rule}; guidelines {', '.join(rec.sources)}.")
-    draft = getattr(rec, "draft", None)  # present once rules carry message drafts
-    if draft:
-        lines += ["", "Draft:", str(draft)]
+        until = word("for good", lang) if rec.until is None else \
+            f"{word('until', lang)} {moment(rec.until, lang)}"
+        lines.append(f"{word('held back by', lang).capitalize()} {rec.limit} {until}.")
+    w = rec.window
+    lines.append(f"{word('Window', lang)}: {word('from', lang)} {moment(w.start, lang)}, "
+                 f"{word('due', lang)} {moment(w.due, lang)}, {word('latest', lang)} "
+                 f"{moment(w.end, lang) if w.end else word('open', lang)}.")
+    lines.append(f"{word('Rule', lang)} {rec.rule}; {word('guidelines', lang)} "
+                 f"{', '.join(rec.sources)}.")
+    if rec.draft is not None:
+        lines += ["", f"{word('Draft', lang)} ({rec.channel.replace('_', ' ')}):"]
+        if rec.draft.subject:
+            lines += [f"{word('Subject', lang)}: {rec.draft.subject}", ""]
+        lines.append(rec.draft.body)
     return "\n".join(lines)
 
 
 def _todo(rec: Recommendation, application: dict[str, Any], policy: Optional[Policy],
-          stamp: dt.datetime, status: str) -> Todo:
+          stamp: dt.datetime, status: str, lang: str = DEFAULT) -> Todo:
     todo = Todo()
     todo.add("uid", uid(application, rec))
     todo.add("dtstamp", _utc(stamp))
     todo.add("summary", _title(rec))
-    todo.add("description", _description(rec))
+    todo.add("description", _description(rec, lang))
     todo.add("dtstart", _utc(rec.window.start))
     todo.add("due", _utc(rec.window.due))
     todo.add("status", status)
@@ -116,18 +123,23 @@ def entries(advice: Advice) -> Iterable[tuple[Recommendation, str]]:
 
 
 def to_ical(advice: Advice, *, application: Optional[dict[str, Any]] = None,
-            policy: Optional[Policy] = None) -> bytes:
-    """The advice as an iCalendar (RFC 5545) document, byte-identical for the same input."""
+            policy: Optional[Policy] = None, lang: str = DEFAULT) -> bytes:
+    """The advice as an iCalendar (RFC 5545) document, byte-identical for the same input.
+
+    ``lang`` is the language the advice was written in: the description's own words and
+    times follow it (the UIDs do not depend on it).
+    """
     application = application or {}
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     company = application.get("company")
-    cal.add("x-wr-calname", f"Follow-ups: {company}" if company else "Follow-ups")
+    title = word("Follow-ups", lang)
+    cal.add("x-wr-calname", f"{title}: {company}" if company else title)
     seen: set[str] = set()
     for rec, status in entries(advice):
-        todo = _todo(rec, application, policy, advice.at, status)
+        todo = _todo(rec, application, policy, advice.at, status, lang)
         key = str(todo["uid"])
         if key in seen:  # the same recommendation twice (e.g. held back by two limits)
             continue

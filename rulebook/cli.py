@@ -17,6 +17,7 @@ import sys
 from typing import Sequence
 
 from .problems import InvalidInput
+from .terminal import visible
 
 # name -> (module, one-line help); a module that is not there yet is simply not offered
 COMMANDS = {
@@ -33,6 +34,9 @@ COMMANDS = {
     "describe": ("rulebook.commands.describe", "what a policy does, in plain words"),
     "calendar": ("rulebook.commands.calendar", "write the advice as an iCalendar file of to-dos"),
     "playground": ("rulebook.commands.playground", "edit a policy in the browser, see its advice"),
+    "batch": ("rulebook.commands.batch", "advice for many applications: JSON Lines in and out"),
+    "serve": ("rulebook.commands.serve", "serve the advice over HTTP, with decision logs"),
+    "replay": ("rulebook.commands.replay", "what a new policy would change in a decision log"),
 }
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -74,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # pragma: no cover
         return 130
     except Exception as exc:  # anything unexpected: say what, no traceback
-        print(f"rulebook: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"rulebook: internal error: {type(exc).__name__}: {visible(exc)}", file=sys.stderr)
         return EXIT_FAILED
 
 

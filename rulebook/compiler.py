@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .load import LoadedPolicy
-from .policy import Limit, Pattern, Rule
+from .policy import Count, Limit, Pattern, Rule
 from .timeexpr import TimeExpr, parse_time_expr
-from .validate import field_kind
+from .validate import count_references, field_kind
 from .vocabulary import NOW, TIME
 
 INIT_TYPE = "__init"
@@ -69,13 +69,21 @@ def field_key(name: str) -> str:
     return "t" if name == "at" else name
 
 
+COUNT = "count"   # the section of the engine rules that count for an entry's ``count``
+HIDDEN = "#"      # the prefix of names and fact types the compiler adds (never the policy's)
+
+
 @dataclass(frozen=True)
 class CompiledEntry:
     """What the runtime needs to turn an engine firing back into policy terms."""
 
-    section: str              # "derive", "rules" or "limits"
+    section: str              # "derive", "rules", "limits", or COUNT
     id: str
-    aliases: dict[str, str]   # engine alias -> policy name (or "now")
+    aliases: dict[str, str]   # engine alias -> policy name (or "now", or a hidden name)
+    needs: tuple[frozenset, ...] = ()   # per positive pattern, the types it accepts
+    reads: frozenset = frozenset()      # the types its positive patterns read unmirrored
+    makes: str | None = None            # COUNT: the type of the fact it derives
+    carry: tuple[tuple[str, str, str], ...] = ()  # COUNT: (field, name, property) copied
 
 
 @dataclass
@@ -104,7 +112,7 @@ def time_operands(entry, fact_fields: dict[str, dict[str, object]]):
     A text literal that looks like ``a.to`` or ``now`` is a literal (found by the
     differential tests: taken for a reference, it silently blocked matches).
     """
-    for p in list(entry.when.values()) + list(entry.absent):
+    for p in entry.patterns():
         for fname, cond in p.where.items():
             if not any(field_kind(fact_fields.get(t, {}).get(fname)) == TIME for t in p.types):
                 continue
@@ -127,7 +135,7 @@ def required_fields(entry, fact_fields: dict[str, dict[str, object]]) -> dict[st
         if e is not None and e.anchor != NOW and e.field:
             need.setdefault(e.anchor, set()).add(e.field)
 
-    for p in list(entry.when.values()) + list(entry.absent):
+    for p in entry.patterns():
         for r in p.same.values():
             ref(r)
     for e in time_operands(entry, fact_fields):
@@ -145,6 +153,7 @@ class _EntryCompiler:
         self.fields = loaded.checked.fact_fields
         self.entry = entry
         names = ([NOW] if _uses_now(entry, self.fields) else []) + list(entry.when)
+        names += [f"{HIDDEN}c{i}" for i, c in enumerate(entry.count) if c.at_least is not None]
         self.engine = dict(zip(names, POSITIVE_ALIASES))  # policy name -> engine alias
         self.first = POSITIVE_ALIASES[0]
         self.need = required_fields(entry, self.fields)
@@ -156,10 +165,13 @@ class _EntryCompiler:
         seconds = expr.exact_seconds
         return base if seconds == 0 else {"$add": {"$l": base, "$r": seconds}}
 
-    def pattern(self, p: Pattern, alias: str | None) -> dict[str, Any]:
+    def pattern(self, p: Pattern, alias: str | None, mirror: bool | None = None,
+                extra: list[dict[str, Any]] = ()) -> dict[str, Any]:
+        """``p`` for the fact named ``alias`` (None: a negation). Negations, and the facts
+        a count counts, test mirror facts."""
         tests: list[dict[str, Any]] = []
         types = p.types
-        prefix = MIRROR if alias is None else ""  # negations test mirror facts
+        prefix = MIRROR if (alias is None if mirror is None else mirror) else ""
         if len(types) == 1:
             tests.append({"type": prefix + types[0]})
         else:
@@ -185,12 +197,16 @@ class _EntryCompiler:
                     tests.append({key: rhs})
                 elif op == "ne":
                     tests.append({"$neq": {key: rhs}})
-                elif op == "in":
+                elif op == "in" and len(value) == 1:
                     # one value per engine rule or negation (see _split_in): an equality,
                     # never a regex (durable-rules' $mt does not honour escapes, so
                     # 'Ana.Lima' or 'Dana Lee' escaped by re.escape never matched)
-                    assert len(value) == 1, "compile_policy splits 'in' into singletons"
                     tests.append({key: value[0]})
+                elif op == "in":
+                    # a counted pattern cannot be split; validation allows only plain
+                    # words here, which need no escapes
+                    assert isinstance(p, Count), "compile_policy splits 'in' into singletons"
+                    tests.append({"$mt": {key: "(" + "|".join(sorted(set(value))) + ")"}})
                 else:
                     tests.append({_OPS[op]: {key: rhs}})
         for fname, ref in p.same.items():
@@ -204,6 +220,7 @@ class _EntryCompiler:
         if p.since is not None:
             tests.append({"$gte": {"t": {"$sub": {"$l": {self.engine[NOW]: "t"},
                                                   "$r": p.since.seconds}}}})
+        tests.extend(extra)
         if alias != self.first_name:
             tests.append({"z": {self.first: "z"}})  # the always-true sentinel join (note 4)
         return tests[0] if len(tests) == 1 else {"$and": tests}
@@ -212,15 +229,122 @@ class _EntryCompiler:
     def first_name(self) -> str:
         return next(iter(self.engine))
 
+    def counted(self, i: int, c: Count, negated: bool) -> dict[str, Any]:
+        """The test of count ``i``: the fact its counting rule derived, for the values of
+        the bound facts the count reads (present for at_least, absent for at_most)."""
+        tests: list[dict[str, Any]] = [
+            {"type": (MIRROR if negated else "") + count_type(self.entry_key, i, negated)}]
+        for prop, (name, key) in sorted(_carried(c, self.fields).items()):
+            tests.append({prop: {self.engine[name]: key}})
+        tests.append({"z": {self.first: "z"}})
+        return {"$and": tests}
+
     def compile(self) -> tuple[dict[str, Any], dict[str, str]]:
-        terms = []
+        """The engine rule: positive patterns in policy order, each negation right after
+        the last positive pattern it reads (never first).
+
+        A negation placed early prunes partial matches before later patterns join them:
+        "two contacts, no reply after the first" joined every pair of contacts before
+        the reply test removed them (quadratic in the events); tested right after the
+        first contact, only the unanswered ones are joined. Blockers are mirror facts,
+        all present before any partial match forms, so the position changes no match.
+        """
+        positive = []
         if NOW in self.engine:
-            terms.append({self.engine[NOW]: {"type": NOW}})
+            positive.append((NOW, {self.engine[NOW]: {"type": NOW}}))
         for name, p in self.entry.when.items():
-            terms.append({self.engine[name]: self.pattern(p, name)})
-        for i, p in enumerate(self.entry.absent):
-            terms.append({NEGATIVE_ALIASES[i] + "$not": self.pattern(p, None)})
+            positive.append((name, {self.engine[name]: self.pattern(p, name)}))
+        for i, c in enumerate(self.entry.count):
+            if c.at_least is not None:
+                name = f"{HIDDEN}c{i}"
+                positive.append((name, {self.engine[name]: self.counted(i, c, False)}))
+        place = {name: i for i, (name, _) in enumerate(positive)}
+        negations = [(_pattern_reads(p, self.fields), self.pattern(p, None))
+                     for p in self.entry.absent]
+        negations += [(set(count_references(c, self.fields)), self.counted(i, c, True))
+                      for i, c in enumerate(self.entry.count) if c.at_most is not None]
+        after: dict[int, list[dict[str, Any]]] = {}
+        for i, (reads, test) in enumerate(negations):
+            slot = max([place[n] for n in reads if n in place], default=0)
+            after.setdefault(slot, []).append({NEGATIVE_ALIASES[i] + "$not": test})
+        terms = []
+        for i, (_, term) in enumerate(positive):
+            terms.append(term)
+            terms.extend(after.get(i, ()))
         return {"all": terms, "pri": 1}, {v: k for k, v in self.engine.items()}
+
+    entry_key = ("", "")  # (section, id), set by compile_policy
+
+
+def count_type(entry_key: tuple[str, str], i: int, negated: bool) -> str:
+    """The type of the fact that says count ``i`` of an entry reached its number:
+    ``at_least`` facts, or (``negated``) one more than ``at_most``."""
+    return f"{HIDDEN}count:{entry_key[0]}:{entry_key[1]}:{i}:{'over' if negated else 'reached'}"
+
+
+def _carried(c: Count, fact_fields) -> dict[str, tuple[str, str]]:
+    """The properties of a count's fact: for each bound fact's property the counted
+    pattern reads, ``v_NAME_PROP`` -> (NAME, PROP)."""
+    return {f"v_{name}_{prop}": (name, prop)
+            for name, props in count_references(c, fact_fields).items() for prop in props}
+
+
+def _count_rule(loaded: LoadedPolicy, entry, key: tuple[str, str], i: int, c: Count,
+                negated: bool) -> tuple[dict[str, Any], CompiledEntry, set[str]]:
+    """The engine rule that derives count ``i``'s fact: the evaluation time, one fact per
+    bound name the count reads (any fact of that name's types: only the values read
+    matter), then ``n`` distinct mirror facts that satisfy the counted pattern, in order,
+    the last at most ``within`` after the first. Mirrors, so that the facts bound in the
+    entry's ``when`` are counted too (the engine never binds one fact twice in a rule)."""
+    fields = loaded.checked.fact_fields
+    n = c.at_most + 1 if negated else c.at_least
+    refs = count_references(c, fields)
+    names = [NOW] + sorted(refs) + [f"{HIDDEN}k{j}" for j in range(1, n + 1)]
+    comp = _EntryCompiler(loaded, entry)
+    comp.engine = dict(zip(names, POSITIVE_ALIASES))
+    comp.need = {}
+    terms = [{comp.engine[NOW]: {"type": NOW}}]
+    needs: list[frozenset] = [frozenset({NOW})]
+    reads = {NOW}
+    for name in sorted(refs):
+        types = entry.when[name].types
+        tests: list[dict[str, Any]] = [
+            {"type": types[0]} if len(types) == 1 else {"$mt": {"type": _alternatives(types)}}]
+        tests += [{"$ex": {prop: 1}} for prop in sorted(refs[name]) if prop not in ("t", "seq")]
+        tests.append({"z": {comp.first: "z"}})
+        terms.append({comp.engine[name]: {"$and": tests}})
+        needs.append(frozenset(types))
+        reads.update(types)
+    for j in range(1, n + 1):
+        extra = []
+        if j > 1:
+            first, prev = comp.engine[f"{HIDDEN}k1"], comp.engine[f"{HIDDEN}k{j - 1}"]
+            extra.append({"$gte": {"seq": {prev: "seq"}}})  # in order: each set once or so
+            if c.within is not None:
+                extra.append({"$lte": {"t": {"$add": {"$l": {first: "t"},
+                                                      "$r": c.within.seconds}}}})
+        terms.append({comp.engine[f"{HIDDEN}k{j}"]: comp.pattern(c, f"{HIDDEN}k{j}", True,
+                                                                 extra)})
+        needs.append(frozenset(c.types))
+    made = count_type(key, i, negated)
+    carry = tuple((prop, name, key_) for prop, (name, key_) in sorted(_carried(c, fields).items()))
+    compiled = CompiledEntry(COUNT, made, {v: k for k, v in comp.engine.items()},
+                             tuple(needs), frozenset(reads), made, carry)
+    return {"all": terms, "pri": 1}, compiled, set(c.types)
+
+
+def _pattern_reads(p: Pattern, fact_fields: dict[str, dict[str, object]]) -> set[str]:
+    """The names (bound facts, or ``now``) a pattern's tests read."""
+    reads = {n for n in (p.after, p.before) if n}
+    reads.update(ref.split(".", 1)[0] for ref in p.same.values())
+    if p.since is not None:
+        reads.add(NOW)
+    for fname, cond in p.where.items():
+        if any(field_kind(fact_fields.get(t, {}).get(fname)) == TIME for t in p.types):
+            for op, value in cond.tests():
+                if op != "exists":
+                    reads.add(parse_time_expr(value).anchor)
+    return reads
 
 
 def _alternatives(values) -> str:
@@ -275,13 +399,29 @@ def compile_policy(loaded: LoadedPolicy) -> Program:
         for eid, entry in loaded.policy.active(section).items():
             level = loaded.checked.strata[(section, eid)]
             negated = {t for p in entry.absent for t in p.types}
+            for i, c in enumerate(entry.count):
+                if c.at_most is not None:
+                    negated.add(count_type((section, eid), i, True))
+                for kind in (False, True):
+                    if (c.at_most if kind else c.at_least) is None:
+                        continue
+                    rule, compiled, counted = _count_rule(loaded, entry, (section, eid), i, c,
+                                                          kind)
+                    by_level.setdefault(level - 1, []).append(
+                        (f"c{counter}", rule, compiled, counted))
+                    counter += 1
             for variant in _split_in(entry):
                 compiler = _EntryCompiler(loaded, variant)
+                compiler.entry_key = (section, eid)
                 rule, aliases = compiler.compile()
+                needs = tuple(frozenset(p.types) for p in variant.when.values())
+                needs += tuple(frozenset({count_type((section, eid), i, False)})
+                               for i, c in enumerate(variant.count) if c.at_least is not None)
+                reads = frozenset({NOW}).union(*needs)
                 name = f"{section[0]}{counter}"
                 counter += 1
                 by_level.setdefault(level, []).append(
-                    (name, rule, CompiledEntry(section, eid, aliases), negated))
+                    (name, rule, CompiledEntry(section, eid, aliases, needs, reads), negated))
     strata = []
     for level in sorted(by_level):
         rows = by_level[level]
@@ -297,4 +437,5 @@ def compile_policy(loaded: LoadedPolicy) -> Program:
     return Program(loaded, strata)
 
 
-__all__ = ["Program", "Stratum", "CompiledEntry", "compile_policy", "fnv1a32", "INIT_TYPE"]
+__all__ = ["Program", "Stratum", "CompiledEntry", "compile_policy", "fnv1a32", "INIT_TYPE",
+           "COUNT", "HIDDEN", "count_type"]

@@ -138,7 +138,27 @@ def _conditions(entry, scope: _Scope, time_fields: set[str]) -> list[Line]:
     if entry.absent:
         out.append(("Unless there is", "; or ".join(pattern_words(p, scope, time_fields)
                                                    for p in entry.absent)))
+    if entry.count:
+        out.append(("Only if there are", "; and ".join(count_words(c, scope, time_fields)
+                                                       for c in entry.count)))
     return out
+
+
+def count_words(c, scope: _Scope, time_fields: set[str]) -> str:
+    """'at most 2 of: a call after the interview, within 14 days of each other'."""
+    low, high = c.at_least, c.at_most
+    if low is not None and low == high:
+        n = f"exactly {low}"
+    elif low is not None and high is not None:
+        n = f"between {low} and {high}"
+    elif low is not None:
+        n = f"at least {low}"
+    else:
+        n = "none" if high == 0 else f"at most {high}"
+    text = f"{n} of: {pattern_words(c, scope, time_fields)}"
+    if c.within is not None:
+        text += f", within {c.within.words()} of each other"
+    return text
 
 
 def _sources(entry, policy: Policy) -> Line:

@@ -170,6 +170,8 @@ class Timeline(_Strict):
     """A validated events document."""
 
     timezone: str = "UTC"
+    lang: Literal["en", "de"] | None = Field(
+        default=None, description="the language of reasons and drafts (en, de); default en")
     application: dict[str, Any] = Field(default_factory=dict)
     events: list[AnyEvent]
 

@@ -4,8 +4,8 @@ The engine says *that* a rule matched; a coach needs to know *why*. This module
 re-reads the policy language's definition (README "Policy language") directly over the
 facts, in plain Python: for an entry that matched, the facts bound to its names; for
 one that did not, its *near miss*: the assignment that got furthest and the first test
-that failed there (a pattern's test, a field a window needs, or an ``absent`` pattern
-that a fact satisfies). Derived facts are the engine's, so the explanation is of the
+that failed there (a pattern's test, a field a window needs, an ``absent`` pattern
+that a fact satisfies, or a count that finds too few or too many facts). Derived facts are the engine's, so the explanation is of the
 same run that produced the advice; where this reading and the engine disagree on
 whether an entry matched, the explanation says so.
 """
@@ -18,13 +18,14 @@ from typing import Any, Optional
 
 from rulebook.engine.facts import Fact, timeline_facts
 from rulebook.engine.runtime import Match, derive
-from rulebook.engine.timing import evaluate, from_epoch, words_time
+from rulebook.engine.timing import WorkCalendar, evaluate, from_epoch, words_time
 
 from .advice import Advice
 from .api import Rulebook
 from .events import Timeline
 from .guidelines import words
 from .policy import Pattern
+from .terminal import visible
 from .timeexpr import TimeExpr, parse_time_expr
 from .vocabulary import NOW, TIME
 
@@ -200,11 +201,40 @@ class _Reader:
                     self.miss(depth, 1, why)
                     self.blocked.append(f"{_names(bound, self.tz)}: {why}")
                     return
+        for j, c in enumerate(self.entry.count):
+            why = self.count_fails(c, bound)
+            if why:
+                why = f"count {j + 1} ({_pattern_words(c)}: {_count_words(c)}) {why}"
+                self.miss(depth, 1, why)
+                self.blocked.append(f"{_names(bound, self.tz)}: {why}")
+                return
         self.results.append(dict(bound))
+
+    def count_fails(self, c, bound: dict[str, Fact]) -> str:
+        """Why count ``c`` does not hold for ``bound``, or '' when it does."""
+        found = sorted((f for f in self.facts
+                        if f["type"] in c.types and self.test(c, f, bound) is None),
+                       key=lambda f: (f["t"], f["seq"], f["id"]))
+        best = found
+        if c.within is not None:  # the most facts in one span that long
+            spans = [[g for g in found if f["t"] <= g["t"] <= f["t"] + c.within.seconds]
+                     for f in found]
+            best = max(spans, key=len, default=[])
+        n = len(best)
+        if (c.at_least is None or n >= c.at_least) and (c.at_most is None or n <= c.at_most):
+            return ""
+        shown = "; ".join(describe(f, self.tz) for f in best[:4]) + ("; ..." if n > 4 else "")
+        return f"finds {n}" + (f": {shown}" if n else "")
 
 
 def _names(bound: dict[str, Fact], tz) -> str:
     return ", ".join(f"{k} = {describe(f, tz)}" for k, f in bound.items())
+
+
+def _count_words(c) -> str:
+    parts = ([f"at least {c.at_least}"] if c.at_least is not None else []) + \
+        ([f"at most {c.at_most}"] if c.at_most is not None else [])
+    return " and ".join(parts) + (f" within {c.within.words()}" if c.within else "")
 
 
 def _pattern_words(p: Pattern) -> str:
@@ -252,7 +282,8 @@ def explain(book: Rulebook, timeline: Timeline, at: dt.datetime,
             if mine != theirs:
                 verdict.engine_disagrees = (f"the engine found {len(theirs)} match(es) here, "
                                             f"this reading {len(mine)}")
-            verdict.outcomes = _outcomes(section, eid, entry, verdict, advice, at, tz)
+            verdict.outcomes = _outcomes(section, eid, entry, verdict, advice, at, tz,
+                                         WorkCalendar.of(policy.settings))
             out.append(verdict)
     return advice, out
 
@@ -261,7 +292,8 @@ def _key(bindings: dict[str, Fact]) -> tuple:
     return tuple(sorted((k, f["id"]) for k, f in bindings.items() if k != NOW))
 
 
-def _outcomes(section, eid, entry, verdict: Verdict, advice: Advice, at, tz) -> list[str]:
+def _outcomes(section, eid, entry, verdict: Verdict, advice: Advice, at, tz,
+              calendar=None) -> list[str]:
     out = []
     if section == "rules":
         for kind, items in (("do now", advice.actions), ("coming up", advice.upcoming)):
@@ -277,7 +309,7 @@ def _outcomes(section, eid, entry, verdict: Verdict, advice: Advice, at, tz) -> 
                            f"'{r.limit}' {until}")
         for b in verdict.matches:
             if entry.window.end is not None:
-                end = evaluate(entry.window.end, b, at, tz)
+                end = evaluate(entry.window.end, b, at, tz, calendar)
                 if end < at:
                     out.append(f"window over: it ended {words_time(end)}")
     elif section == "limits":
@@ -285,7 +317,7 @@ def _outcomes(section, eid, entry, verdict: Verdict, advice: Advice, at, tz) -> 
             if entry.until is None:
                 out.append("in force for good")
             else:
-                until = evaluate(entry.until, b, at, tz)
+                until = evaluate(entry.until, b, at, tz, calendar)
                 out.append(f"in force until {words_time(until)}" if until > at
                            else f"expired {words_time(until)}")
         held = sorted({f"{r.action}{' to ' + r.to if r.to else ''}" for r in advice.held_back
@@ -324,4 +356,4 @@ def render(verdicts: list[Verdict], tz) -> str:
             lines.append(f"  -> {o}")
         if v.engine_disagrees:
             lines.append(f"  note: {v.engine_disagrees}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(visible(line) for line in lines) + "\n"

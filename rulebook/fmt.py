@@ -18,23 +18,24 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark
+from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
-from .problems import InvalidInput, Problem
+from .comments import lost
+from .problems import InvalidInput, Problem, did_you_mean
 from .source import load_text
 
 WIDTH = 100
-_PATTERN = ["fact", "same", "after", "before", "since", "where"]
+_PATTERN = ["fact", "same", "after", "before", "since", "where", "at_least", "at_most", "within"]
 ORDER: dict[str, list[str]] = {
-    "policy": ["$schema", "policy", "extends", "title", "description", "settings", "derive",
-               "rules", "limits"],
+    "policy": ["$schema", "policy", "extends", "title", "description", "settings",
+               "guidelines", "derive", "rules", "limits"],
     "settings": ["channels", "office_hours"],
     "office_hours": ["days", "start", "end"],
-    "derive": ["fact", "enabled", "sources", "when", "absent", "at", "set"],
-    "rules": ["action", "enabled", "sources", "priority", "when", "absent", "to", "window",
+    "derive": ["fact", "enabled", "sources", "when", "absent", "count", "at", "set"],
+    "rules": ["action", "enabled", "sources", "priority", "when", "absent", "count", "to", "window",
               "office_hours", "channel", "reason"],
-    "limits": ["enabled", "sources", "applies_to", "except", "when", "absent", "until",
+    "limits": ["enabled", "sources", "applies_to", "except", "when", "absent", "count", "until",
                "reason"],
     "pattern": _PATTERN,
     "window": ["start", "due", "end"],
@@ -67,19 +68,32 @@ def _reorder(node, kind: str, parent=None, key_in_parent=None) -> None:
 def _lead_comment_to_key(node: CommentedMap, first, parent, key_in_parent) -> None:
     """Comment lines above a mapping's first key belong to that key, wherever it moves.
 
-    ruamel.yaml keeps them on the mapping (and on its parent's entry); they become the
+    ruamel.yaml keeps them on the mapping (and on its parent's entry), or glued to the
+    end-of-line comment of the parent's key (``r0:  # eol`` then lines); they become the
     key's own leading comment, which travels with it.
     """
-    lead = node.ca.comment[1] if node.ca.comment and len(node.ca.comment) > 1 else None
+    lead = list(node.ca.comment[1] or []) if node.ca.comment and len(node.ca.comment) > 1 \
+        else []
+    if lead:
+        node.ca.comment[1] = None
+        if parent is not None and key_in_parent in parent.ca.items:
+            entry = parent.ca.items[key_in_parent]
+            if len(entry) > 3 and entry[3] is not None:
+                entry[3] = None
+    token = node.ca.comment[0] if node.ca.comment else None
+    if isinstance(token, CommentToken) and "\n" in token.value[:-1]:
+        cut = token.value.find("\n") + 1
+        head, rest = token.value[:cut], token.value[cut:]
+        token.value = head
+        if parent is not None and key_in_parent in parent.ca.items:
+            entry = parent.ca.items[key_in_parent]
+            if len(entry) > 2 and isinstance(entry[2], CommentToken):
+                entry[2].value = head
+        lead = _lines(rest) + lead
     if not lead:
         return
-    node.ca.comment[1] = None
-    if parent is not None and key_in_parent in parent.ca.items:
-        entry = parent.ca.items[key_in_parent]
-        if len(entry) > 3 and entry[3] is not None:
-            entry[3] = None
     entry = node.ca.items.setdefault(first, [None, None, None, None])
-    entry[1] = list(lead) + list(entry[1] or [])
+    entry[1] = lead + list(entry[1] or [])
 
 
 def _holder(node, key):
@@ -128,7 +142,7 @@ def _move_keys(node: CommentedMap, keys: list, wanted: list) -> None:
         node.move_to_end(k)
     for i, k in enumerate(wanted):
         text = eol[k] + (tail if i + 1 == len(wanted) else "")
-        if text and not eol[k] and not text.startswith("\n"):
+        if text and not eol[k]:  # no comment of its own: the line end comes first
             text = "\n" + text
         _set_comment(_holder(node, k), text)
         if leading.get(k):
@@ -155,7 +169,7 @@ def _child_kind(kind: str, key) -> str:
     if kind.startswith("section:"):
         return kind.split(":", 1)[1]
     if kind in ("derive", "rules", "limits"):
-        return {"when": "when", "absent": "absent", "window": "window",
+        return {"when": "when", "absent": "absent", "count": "absent", "window": "window",
                 "channel": "channel"}.get(key, "")
     if kind == "when":
         return "pattern"
@@ -167,14 +181,31 @@ def _child_kind(kind: str, key) -> str:
 
 
 def _reorder_lists(node, kind: str) -> None:
-    """Patterns inside ``absent`` lists."""
+    """Patterns inside ``absent`` and ``count`` lists."""
     if isinstance(node, CommentedMap):
         for key, value in node.items():
             child = _child_kind(kind, key)
             if child == "absent" and isinstance(value, CommentedSeq):
-                for item in value:
-                    _reorder(item, "pattern")
+                for i, item in enumerate(value):
+                    _reorder(item, "pattern", value, i)
+                    _lift_lead_comment(value, i)
             _reorder_lists(value, child)
+
+
+def _lift_lead_comment(seq: CommentedSeq, i: int) -> None:
+    """Comment lines above the first key of a list item go above its dash.
+
+    ruamel.yaml would write them between the dash and the key, which is not YAML.
+    """
+    item = seq[i]
+    if not isinstance(item, CommentedMap) or not item or item.fa.flow_style():
+        return
+    entry = item.ca.items.get(next(iter(item)))
+    if not entry or len(entry) < 2 or not entry[1]:
+        return
+    lead, entry[1] = entry[1], None
+    slot = seq.ca.items.setdefault(i, [None, None, None, None])
+    slot[1] = list(slot[1] or []) + list(lead)
 
 
 def _dump(y: YAML, data) -> str:
@@ -194,13 +225,27 @@ def _long_flow(data, lines: list[str], found: list) -> None:
             _long_flow(value, lines, found)
 
 
-def format_text(text: str, file: str = "<policy>") -> str:
-    """``text`` in the canonical layout; raise InvalidInput if it is not a safe document."""
-    original = load_text(text, file).data  # refuses tags, anchors, syntax errors, located
+POLICY_KEYS = ORDER["policy"]
+
+
+def _is_policy(doc, file: str) -> None:
+    """Refuse what is not a policy (events, scenarios, an empty file): fmt would only
+    reorder it into nonsense."""
+    data = doc.data
+    if not isinstance(data, dict):
+        what = "the file is empty" if data is None else "its top level is not a mapping"
+        raise InvalidInput([Problem(file, *doc.where(()), f"not a policy: {what}; "
+                                    "the file was left untouched")])
+    for key in data:
+        if key not in POLICY_KEYS:
+            raise InvalidInput([doc.problem((key,), f"not a policy: '{key}' is not a policy "
+                                            "key; the file was left untouched",
+                                            did_you_mean(key, POLICY_KEYS), key=True)])
+
+
+def _format_once(text: str) -> str:
     y = _yaml()
     data = y.load(text)
-    if data is None:
-        return text
     _reorder(data, "policy")
     _reorder_lists(data, "policy")
     out = _dump(y, data)
@@ -213,10 +258,54 @@ def format_text(text: str, file: str = "<policy>") -> str:
         for node in found:
             node.fa.set_block_style()
         out = _dump(y, data)
-    if load_text(out, file).data != original:  # pragma: no cover - a ruamel.yaml defect
+    return out
+
+
+def format_text(text: str, file: str = "<policy>") -> str:
+    """``text`` in the canonical layout; raise InvalidInput if it is not a safe policy.
+
+    A byte-order mark and CRLF line ends are kept as found. Every comment and blank line
+    stays with the entry it belongs to, or nothing is formatted: the problem names the
+    comment fmt cannot keep. The result is a fixed point: formatting it changes nothing.
+    """
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    crlf = "\r\n" in text
+    body = text[len(bom):].replace("\r\n", "\n") if crlf else text[len(bom):]
+    doc = load_text(body, file)  # refuses tags, anchors, syntax errors, located
+    _is_policy(doc, file)
+    out = body
+    for _ in range(4):  # the canonical layout is reached in one or two rounds
+        try:
+            new = _format_once(out)
+        except YAMLError as exc:  # pragma: no cover - a ruamel.yaml defect
+            raise InvalidInput([Problem(file, 1, 1, "fmt cannot lay out this file "
+                                        f"({' '.join(str(exc).split())}); it was left "
+                                        "untouched")]) from None
+        if new == out:
+            break
+        out = new
+    else:  # pragma: no cover - a ruamel.yaml defect
+        raise InvalidInput([Problem(file, 1, 1, "fmt found no stable layout for this file; "
+                                    "it was left untouched")])
+    if load_text(out, file).data != doc.data:  # pragma: no cover - a ruamel.yaml defect
         raise InvalidInput([Problem(file, 1, 1, "formatting would change the meaning of this "
                                     "file; it was left untouched")])
-    return out
+    missing = lost(body, out)
+    if missing:
+        raise InvalidInput([_cannot_keep(file, m) for m in missing[:1]])
+    if crlf:
+        out = out.replace("\n", "\r\n")
+    return bom + out
+
+
+def _cannot_keep(file: str, mark) -> Problem:
+    if mark.text:
+        return Problem(file, mark.line, mark.col, "fmt cannot keep this comment where it is; "
+                       "the file was left untouched",
+                       "a comment inside a {...} or [...] that spans lines is lost: write "
+                       "that collection as a block, or move the comment to its own line")
+    return Problem(file, mark.line, mark.col, "fmt cannot keep this blank line where it is; "
+                   "the file was left untouched", "remove it, or move it between two entries")
 
 
 def write_atomically(path: str | Path, text: str) -> None:

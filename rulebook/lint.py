@@ -8,7 +8,8 @@ alone, without any timeline:
 - a window that ends before it starts (an error: that rule can never recommend anything);
 - a limit that forbids all contact, for good, as soon as there is an interview;
 - two rules that recommend the same action to the same person at once;
-- a guideline cited by a derivation whose fact no rule or limit reads.
+- a guideline cited by a derivation whose fact no rule or limit reads;
+- a message draft longer than its channel allows (:mod:`rulebook.drafts`).
 
 A guideline cited by a limit is implemented by that limit, and one cited by a
 derivation is implemented by the rules and limits that read the derived fact.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
+from .drafts import lint_drafts
 from .policy import Condition, Pattern, Policy, Rule
 from .problems import Problem
 from .source import Document
@@ -42,6 +44,7 @@ def lint(policy: Policy, doc: Document, complete: bool = True) -> list[Problem]:
             _never_fires(section, eid, entry, warn)
     for rid, rule in policy.active("rules").items():
         _window_order(rid, rule, warn)
+        lint_drafts(rid, policy, warn)
     for lid, lim in policy.active("limits").items():
         _forbids_all(policy, lid, lim, warn)
     rules = policy.active("rules")
@@ -59,7 +62,7 @@ def lint(policy: Policy, doc: Document, complete: bool = True) -> list[Problem]:
 def _uncovered_citations(policy: Policy, doc: Document, warn) -> None:
     """Citations on derivations nothing reads: no behaviour implements them."""
     derive = policy.active("derive")
-    reads = lambda e: {t for p in list(e.when.values()) + e.absent for t in p.types}  # noqa: E731
+    reads = lambda e: {t for p in e.patterns() for t in p.types}  # noqa: E731
     needed = {t for s in ("rules", "limits") for e in policy.active(s).values() for t in reads(e)}
     for _ in range(len(derive) + 1):
         grown = needed | {t for did, d in derive.items() if (d.fact or did) in needed
@@ -156,7 +159,7 @@ def _forbids_all(policy: Policy, lid: str, lim, warn) -> None:
     contact = {r.action for r in policy.active("rules").values() if r.channel is not None}
     held = contact if lim.applies_to == "all" else contact & set(lim.applies_to)
     held -= set(lim.except_)
-    if not contact or held != contact or lim.absent:
+    if not contact or held != contact or lim.absent or lim.count:
         return
     for name, p in lim.when.items():
         if not (_bare(p) and set(p.types) <= _ALWAYS_THERE):

@@ -6,12 +6,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from . import policy as P
@@ -32,6 +35,18 @@ class LoadedPolicy:
     @property
     def name(self) -> str:
         return self.policy.policy
+
+    @cached_property
+    def digest(self) -> str:
+        """sha256 of the resolved policy (layers merged), as canonical JSON.
+
+        Comments, layout, key order and how the layers were split do not change it; any
+        change to what the engine runs does. Decision logs record it.
+        """
+        data = {k: v for k, v in self.document.data.items()
+                if k not in ("extends", "$schema")}
+        text = orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+        return hashlib.sha256(text).hexdigest()
 
 
 def policies_dir() -> Path:
@@ -91,6 +106,22 @@ def policy_from_document(doc: Document) -> LoadedPolicy:
     if found.problems:
         raise InvalidInput(found.problems)
     return LoadedPolicy(found.policy, found.document, found.checked)
+
+
+def policy_from_resolved(doc: Document) -> LoadedPolicy:
+    """A policy from its already merged document: no parent file is read again.
+
+    A pickled ``Rulebook`` carries this document, so that another process recompiles
+    exactly the policy that was pickled, even if the files changed meanwhile.
+    """
+    try:
+        policy = P.Policy.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InvalidInput(schema_problems(exc, doc)) from None
+    checked = check(policy, doc)
+    if checked.problems:
+        raise InvalidInput(checked.problems)
+    return LoadedPolicy(policy, doc, checked)
 
 
 @dataclass(frozen=True)
@@ -177,7 +208,7 @@ def _valid_part(data: dict) -> P.Policy | None:
                     bad_actions.add(action if isinstance(action, str) else "*")
     for section in _SECTIONS:
         for eid, entry in list(good[section].items()):
-            read = {t for p in list(entry.when.values()) + entry.absent for t in p.types}
+            read = {t for p in entry.patterns() for t in p.types}
             names = set()
             if section == "limits" and entry.applies_to != "all":
                 names = set(entry.applies_to) | set(entry.except_)
@@ -207,9 +238,11 @@ def _model_at(path: tuple) -> type[BaseModel] | None:
         return P.Window
     if n == 3 and path[2] == "channel":
         return P.ChannelChoice
+    if n == 4 and path[2] == "count":
+        return P.Count
     if n == 4 and path[2] in ("when", "absent"):
         return P.Pattern
-    if n == 6 and path[2] in ("when", "absent") and path[4] == "where":
+    if n == 6 and path[2] in ("when", "absent", "count") and path[4] == "where":
         return P.Condition
     return None
 

@@ -36,7 +36,7 @@ def _now_offsets(policy: Policy) -> set[int]:
     out: set[int] = set()
     for section in ("derive", "rules", "limits"):
         for entry in policy.active(section).values():
-            for p in list(entry.when.values()) + list(entry.absent):
+            for p in entry.patterns():
                 if p.since is not None:
                     out.add(-p.since.seconds)
                 for cond in p.where.values():
@@ -74,11 +74,14 @@ def timeline_moments(policy: Policy, timeline) -> set[dt.datetime]:
 
 
 def advice_moments(advice: Advice) -> set[dt.datetime]:
-    """The moments an answer names: window starts, dues and ends, limits' untils."""
+    """The moments an answer names: window starts, dues (and the second after, when an
+    action becomes overdue) and ends, limits' untils."""
     out = set()
     for rec in list(advice.actions) + list(advice.upcoming) + list(advice.held_back):
         w = rec.window
         out.update((w.start, w.due))
+        if not rec.overdue:
+            out.add(w.due + SECOND)  # overdue from the second after it
         if w.end is not None:
             out.update((w.end, w.end + SECOND))
         until = getattr(rec, "until", None)

@@ -10,6 +10,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .terminal import visible
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -23,11 +25,13 @@ class Problem:
     severity: str = "error"  # "error" or "warning"
 
     def __str__(self) -> str:
-        text = f"{self.file}:{self.line}:{self.col}: {self.message}"
+        """One line, whatever the file name or message holds (see :mod:`.terminal`)."""
+        where = f"{visible(self.file)}:{self.line}:{self.col}: "
         if self.severity == "warning":
-            text = f"{self.file}:{self.line}:{self.col}: warning: {self.message}"
+            where += "warning: "
+        text = where + visible(self.message)
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({visible(self.hint)})"
         return text
 
 

@@ -148,8 +148,9 @@ def render(agenda: list[Step]) -> str:
                     "due": "due now",
                     "done": (f"done, recorded as {item.event['type']}"
                              if item.event else "done (leaves no event)"),
-                    "held": f"held back by {getattr(r, 'limit', '')} until "
-                            f"{_when(getattr(r, 'until', None))}",
+                    "held": f"held back by {getattr(r, 'limit', '')} " + (
+                        "for good" if getattr(r, "until", None) is None
+                        else f"until {_when(r.until)}"),
                     "gone": "no longer recommended"}[item.kind]
             lines.append(f"  {step.at:%H:%M} {item.kind:<8} {r.action}{who}{how}: {text}  "
                          f"[{r.rule}]")

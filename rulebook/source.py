@@ -9,6 +9,7 @@ parses its own times, with time zones.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,9 +182,13 @@ def _build(node, path: Path_, doc: Document, constructor) -> Any:
     if node.tag == "tag:yaml.org,2002:timestamp":
         return node.value  # keep dates and times as written; the domain parses them
     value = constructor.construct_object(node, deep=True)
-    if isinstance(value, str) and any("\ud800" <= ch <= "\udfff" for ch in value):
-        # JSON writes characters outside the BMP as \u surrogate pairs: join them
-        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, str):
+        if any("\ud800" <= ch <= "\udfff" for ch in value):
+            # JSON writes characters outside the BMP as \u surrogate pairs: join them
+            value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        if not unicodedata.is_normalized("NFC", value):
+            # one spelling of each text: 'e' + combining acute is the precomposed 'é'
+            value = unicodedata.normalize("NFC", value)
     return value
 
 

@@ -1,10 +1,13 @@
 """Durations (``24h``, ``3d``, ``2w``, ``5bd``) and time expressions (``iv + 24h``).
 
 A time expression names an anchor, the evaluation time ``now``, a matched fact's time
-(``iv``) or one of its time fields (``n.decision_by``), followed by offsets. Hours,
-minutes, days and weeks are exact (a day is 24 hours); ``bd`` counts business days
-(Monday to Friday) on the calendar of the application's time zone, keeping the time of
-day, and is only allowed in windows, where the host computes them.
+(``iv``) or one of its time fields (``n.decision_by``), followed by offsets. Minutes and
+hours are exact; days and weeks are calendar days in the application's time zone (the
+wall time stays across a daylight-saving change); ``bd`` counts business days (the
+policy's working week minus its public holidays), keeping the wall time, and is only
+allowed in windows and ``until``, where the host computes them
+(:mod:`rulebook.engine.timing`). In ``where`` tests and ``since``, which durable-rules
+compares itself, a day is 24 hours (:attr:`TimeExpr.exact_seconds`).
 """
 
 from __future__ import annotations

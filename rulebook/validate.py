@@ -13,7 +13,8 @@ import string
 from dataclasses import dataclass, field
 
 from .guidelines import builtin as builtin_guidelines, catalogue
-from .policy import Condition, Limit, Pattern, Policy, Rule
+from .lang import LANG_NAMES
+from .policy import Condition, Count, Limit, Pattern, Policy, Rule
 from .problems import Problem, did_you_mean
 from .source import Document
 from .timeexpr import TimeExpr, parse_time_expr
@@ -24,6 +25,36 @@ MAX_POSITIVE = 16  # durable-rules' limit of positive patterns per rule (with 'n
 RESERVED = {NOW, "to", "channel", "start", "due", "end", "action", "until", "application",
             "start_offset", "due_offset", "end_offset", "until_offset"}
 _REF = re.compile(r"^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$")
+_WORD = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+def count_references(c: Pattern, fact_fields: dict[str, dict[str, object]]
+                     ) -> dict[str, set[str]]:
+    """The bound names a counted pattern reads, each with the fact properties it reads
+    (``t`` for a fact's time, ``seq`` for its place in the order): what the count's
+    value depends on, besides the evaluation time."""
+    out: dict[str, set[str]] = {}
+    for ref in c.same.values():
+        m = _REF.match(ref)
+        if m:
+            out.setdefault(m.group(1), set()).add("t" if m.group(2) == "at" else m.group(2))
+    for rel in (c.after, c.before):
+        if rel is not None:
+            out.setdefault(rel, set()).add("seq")
+    for fname, cond in c.where.items():
+        if not any(field_kind(fact_fields.get(t, {}).get(fname)) == TIME for t in c.types):
+            continue  # other operands are literals
+        for op, value in cond.tests():
+            if op in ("exists", "in") or not isinstance(value, str):
+                continue
+            try:
+                expr = parse_time_expr(value)
+            except ValueError:
+                continue
+            if expr.anchor != NOW:
+                field = expr.field or "at"
+                out.setdefault(expr.anchor, set()).add("t" if field == "at" else field)
+    return out
 
 
 @dataclass
@@ -102,10 +133,37 @@ class _Checker:
             scope[alias] = pattern.types
         for i, pattern in enumerate(entry.absent):
             uses_now |= self.check_pattern(base + ("absent", i), pattern, scope)
-        if len(entry.when) + (1 if uses_now else 0) > MAX_POSITIVE:
+        for i, count in enumerate(entry.count):
+            self.check_count(base + ("count", i), count, scope)
+        positive = len(entry.when) + (1 if uses_now else 0) + \
+            sum(1 for c in entry.count if c.at_least is not None)
+        if positive > MAX_POSITIVE:
             self.err(base + ("when",), f"at most {MAX_POSITIVE} facts can be matched at once "
-                     "(the evaluation time counts as one)")
+                     "(the evaluation time counts as one, and so does each 'at_least' count)")
         return scope
+
+    def check_count(self, path: tuple, c: Count, scope: dict[str, list[str]]) -> None:
+        """A count's pattern is checked like an ``absent`` one; and what the engine needs:
+        exact durations, ``in`` values it can match as words, few enough patterns."""
+        self.check_pattern(path, c, scope)
+        if c.within is not None and c.within.unit == "bd":
+            self.err(path + ("within",), "'within' takes exact durations (m, h, d, w), "
+                     "not business days")
+        for fname, cond in c.where.items():
+            if cond.in_ is not None and len(cond.in_) > 1:
+                for v in cond.in_:
+                    if not (isinstance(v, str) and _WORD.match(v)):
+                        self.err(path + ("where", fname, "in"),
+                                 f"in a count, 'in' values must be plain words (letters, digits, "
+                                 f"'_'), not {v!r}", "count each value separately")
+                        break
+        refs = count_references(c, self.fields)
+        needed = 1 + len(refs) + max(c.at_least or 0, (c.at_most + 1) if c.at_most is not None
+                                     else 0)
+        if needed > MAX_POSITIVE:
+            self.err(path, f"this count reads {len(refs)} bound names and up to "
+                     f"{needed - 1 - len(refs)} facts: more than the engine's "
+                     f"{MAX_POSITIVE} patterns")
 
     def check_pattern(self, path: tuple, p: Pattern, scope: dict[str, list[str]]) -> bool:
         uses_now = p.since is not None
@@ -213,7 +271,8 @@ class _Checker:
             if kind != TIME:
                 self.err(path, f"'{expr.anchor}.{expr.field}' is not a time")
 
-    def check_template(self, path, text: str, scope, extra: set[str]) -> None:
+    def check_template(self, path, text: str, scope, extra: set[str],
+                       what: str = "reason") -> None:
         try:
             parsed = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(text)
                       if f is not None]
@@ -221,10 +280,10 @@ class _Checker:
             for f, spec, conv in parsed:
                 if conv or spec not in ("", "date"):
                     shown = f + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "")
-                    self.err(path, f"reason placeholder '{{{shown}}}' has an unknown format",
+                    self.err(path, f"{what} placeholder '{{{shown}}}' has an unknown format",
                              "the only format is ':date', for times")
         except ValueError as exc:
-            self.err(path, f"reason template: {exc}", "write {name.field}; double braces for a brace")
+            self.err(path, f"{what} template: {exc}", "write {name.field}; double braces for a brace")
             return
         for raw in names:
             name = raw.split("|", 1)[0].strip()
@@ -232,13 +291,13 @@ class _Checker:
             if name in extra or head == "application":
                 continue
             if head not in scope:
-                self.err(path, f"reason names '{{{raw}}}', which is not bound",
+                self.err(path, f"{what} names '{{{raw}}}', which is not bound",
                          did_you_mean(head, list(scope) + sorted(extra)))
                 continue
             if "." in name and any(t in self.fields for t in scope[head]):
                 fname = name.split(".", 1)[1]
                 if fname not in self.common_fields(scope[head]):
-                    self.err(path, f"reason names '{{{raw}}}', but '{head}' has no field '{fname}'",
+                    self.err(path, f"{what} names '{{{raw}}}', but '{head}' has no field '{fname}'",
                              did_you_mean(fname, self.common_fields(scope[head])))
 
     # -- entries ------------------------------------------------------------------------
@@ -254,6 +313,7 @@ class _Checker:
     def run(self) -> Checked:
         self.declare_derived()
         self.check_settings()
+        self.check_texts()
         pol = self.policy
         # a layer may disable a rule that a limit names: the name stays meaningful
         actions = {r.action for r in pol.rules.values()}
@@ -307,6 +367,25 @@ class _Checker:
         extra = {"to", "channel", "start", "due", "end", "action", "start_offset",
                  "due_offset", "end_offset"}
         self.check_template(base + ("reason",), r.reason, scope, extra)
+        self.check_drafts(base, r.draft, scope, extra)
+        for lang in self.policy.languages[1:]:
+            texts = self.translated("rules", base[1], lang)
+            if texts is None or not texts.reason:
+                self.missing(base + ("reason",), lang, base + ("reason",))
+            for channel, draft in r.draft.items():
+                other = texts.draft.get(channel) if texts is not None else None
+                if other is None:
+                    self.missing(base + ("draft", channel), lang, base + ("draft", channel))
+                elif draft.subject is not None and other.subject is None:
+                    self.missing(("texts", lang) + base + ("draft", channel), lang,
+                                 base + ("draft", channel, "subject"), key=True)
+        for lang, translation in self.policy.texts.items():
+            texts = translation.rules.get(base[1])
+            if texts is not None:
+                path = ("texts", lang) + base
+                if texts.reason:
+                    self.check_template(path + ("reason",), texts.reason, scope, extra)
+                self.check_drafts(path, texts.draft, scope, extra)
 
     def check_limit(self, base, lim: Limit, scope, actions: set[str]) -> None:
         if lim.until is not None:
@@ -319,6 +398,45 @@ class _Checker:
                              did_you_mean(name, actions))
         extra = {"until", "until_offset", "action", "to"}
         self.check_template(base + ("reason",), lim.reason, scope, extra)
+        for lang in self.policy.languages[1:]:
+            texts = self.translated("limits", base[1], lang)
+            if texts is None or not texts.reason:
+                self.missing(base + ("reason",), lang, base + ("reason",))
+        for lang, translation in self.policy.texts.items():
+            texts = translation.limits.get(base[1])
+            if texts is not None and texts.reason:
+                self.check_template(("texts", lang) + base + ("reason",), texts.reason, scope,
+                                    extra)
+
+    # -- languages ----------------------------------------------------------------------
+    def translated(self, section: str, eid: str, lang: str):
+        translation = self.policy.texts.get(lang)
+        return getattr(translation, section).get(eid) if translation is not None else None
+
+    def missing(self, path, lang: str, text_path, key: bool = False) -> None:
+        """A text the policy promises in ``lang`` (``languages``) and lacks."""
+        where = ".".join(("texts", lang) + tuple(str(p) for p in text_path))
+        self.err(path, f"no {LANG_NAMES[lang]} text for this, though the policy promises "
+                 f"languages {', '.join(self.policy.languages)}", f"write it under {where}",
+                 key=key)
+
+    def check_drafts(self, base, drafts, scope, extra) -> None:
+        for channel, draft in drafts.items():
+            path = base + ("draft", channel)
+            if draft.subject is not None:
+                self.check_template(path + ("subject",), draft.subject, scope, extra,
+                                    "draft subject")
+            self.check_template(path + ("body",), draft.body, scope, extra, "draft")
+
+    def check_texts(self) -> None:
+        """Translations name entries that exist (a typo would silently fall back)."""
+        for lang, translation in self.policy.texts.items():
+            for section in ("rules", "limits"):
+                for eid in getattr(translation, section):
+                    if eid not in getattr(self.policy, section):
+                        self.err(("texts", lang, section, eid), f"no {section[:-1]} '{eid}' "
+                                 "to translate", did_you_mean(eid, getattr(self.policy, section)),
+                                 key=True)
 
     # -- strata -------------------------------------------------------------------------
     def stratify(self) -> dict[tuple[str, str], int]:
@@ -326,10 +444,14 @@ class _Checker:
         deps: dict[tuple[str, str], set[str]] = {}
         for section in ("derive", "rules", "limits"):
             for eid, entry in self.policy.active(section).items():
-                read = {t for p in list(entry.when.values()) + entry.absent for t in p.types}
+                read = {t for p in entry.patterns() for t in p.types}
                 deps[(section, eid)] = {t for t in read if t in self.producers}
         level: dict[str, int] = {}
         visiting: set[str] = set()
+
+        def counted(key: tuple[str, str]) -> int:
+            """An entry with counts runs a stratum later: the stratum before it counts."""
+            return 1 if self.policy.active(key[0])[key[1]].count else 0
 
         def fact_level(name: str, trail: tuple) -> int:
             if name in level:
@@ -342,15 +464,17 @@ class _Checker:
             visiting.add(name)
             lv = 1
             for did in self.producers[name]:
+                mine = 1
                 for dep in deps[("derive", did)]:
-                    lv = max(lv, fact_level(dep, trail + (name,)) + 1)
+                    mine = max(mine, fact_level(dep, trail + (name,)) + 1)
+                lv = max(lv, mine + counted(("derive", did)))
             visiting.discard(name)
             level[name] = lv
             return lv
 
         strata = {}
         for key, read in deps.items():
-            strata[key] = max([1] + [fact_level(n, ()) + 1 for n in read])
+            strata[key] = max([1] + [fact_level(n, ()) + 1 for n in read]) + counted(key)
         for name in self.producers:
             for did in self.producers[name]:
                 strata[("derive", did)] = fact_level(name, ())

@@ -25,16 +25,18 @@ def standard():
 
 def test_the_json_has_exactly_the_documented_shape(standard):
     data = json.loads(standard.recommend(ROOT / "examples/panel.yaml", AT).to_json())
-    assert list(data) == ["policy", "at", "actions", "upcoming", "held_back"]
+    assert list(data) == ["policy", "policy_digest", "at", "next_check_at", "actions",
+                          "upcoming", "held_back"]
     assert data["policy"] == "standard" and data["at"] == AT
     rec = data["actions"][0]
-    assert list(rec) == ["action", "to", "channel", "window", "rule", "sources", "reason"]
+    assert list(rec) == ["action", "to", "channel", "window", "overdue", "rule", "sources",
+                         "reason", "draft"]
     assert list(rec["window"]) == ["start", "due", "end"]
     silent = json.loads(standard.recommend(ROOT / "examples/silent.yaml",
                                            "2026-05-18T09:00:00+01:00").to_json())
     held = silent["held_back"][0]
-    assert list(held) == ["action", "to", "channel", "window", "rule", "sources", "reason",
-                          "limit", "until"]
+    assert list(held) == ["action", "to", "channel", "window", "overdue", "rule", "sources",
+                          "reason", "draft", "limit", "until"]
 
 
 def test_advice_round_trips_through_its_model(standard):

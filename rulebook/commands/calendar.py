@@ -13,6 +13,7 @@ import tempfile
 
 from ..api import Rulebook
 from ..calendar import to_ical
+from ..lang import DEFAULT, LANGS
 from .common import moment_arg, read_events
 
 
@@ -21,6 +22,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--policy", default="standard", help="a shipped policy's name or a path")
     p.add_argument("--at", help="evaluation time, ISO 8601 with offset (default: now)")
     p.add_argument("-o", "--output", help="the .ics file to write (default: standard output)")
+    p.add_argument("--lang", choices=LANGS,
+                   help="language of reasons and drafts (default: the events document's, else en)")
 
 
 def _write_atomically(path: str, data: bytes) -> None:
@@ -40,8 +43,10 @@ def _write_atomically(path: str, data: bytes) -> None:
 def run(args: argparse.Namespace) -> int:
     book = Rulebook.load(args.policy)
     timeline = read_events(args.events)
-    advice = book.recommend(timeline, moment_arg(args.at))
-    data = to_ical(advice, application=timeline.application, policy=book.loaded.policy)
+    lang = args.lang or timeline.lang or DEFAULT
+    advice = book.recommend(timeline, moment_arg(args.at), lang=lang)
+    data = to_ical(advice, application=timeline.application, policy=book.loaded.policy,
+                   lang=lang)
     if args.output:
         _write_atomically(args.output, data)
     else:

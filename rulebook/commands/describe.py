@@ -10,10 +10,10 @@ line that reads differently, with what it said before).
 from __future__ import annotations
 
 import argparse
-import sys
 
 from ..describe import describe, describe_diff
 from ..load import load_policy
+from ..terminal import write
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -24,7 +24,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     old = load_policy(args.policy)
     if args.diff:
-        sys.stdout.write(describe_diff(old, load_policy(args.diff)))
+        write(describe_diff(old, load_policy(args.diff)))
     else:
-        sys.stdout.write(describe(old))
+        write(describe(old))
     return 0

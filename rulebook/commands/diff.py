@@ -11,13 +11,13 @@ each. --exit-code: exit 1 when anything changes.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..api import Rulebook
 from ..events import load_timeline
 from ..load import policy_path
 from ..policydiff import diff, generated_timelines
+from ..terminal import write
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 
@@ -56,5 +56,5 @@ def run(args: argparse.Namespace) -> int:
     timelines += [(name, load_timeline(name)) for name in args.events]
     timelines += generated_timelines(max(0, args.generated), args.seed)
     report = diff(old, new, timelines)
-    sys.stdout.write(report.render(args.examples))
+    write(report.render(args.examples))
     return 1 if args.exit_code and report.changes else 0

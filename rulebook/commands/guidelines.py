@@ -13,6 +13,7 @@ import sys
 
 from ..guidelines import BUILTIN, builtin, catalogue, order
 from ..load import load_policy
+from ..terminal import write
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for g in items:
         if g.origin == BUILTIN:
-            sys.stdout.write(f"{g.id:<4} {g.title}\n     {g.text}\n")
+            write(f"{g.id:<4} {g.title}\n     {g.text}\n")
         else:
-            sys.stdout.write(f"{g.id:<4} ({g.origin}) {g.text}\n")
+            write(f"{g.id:<4} ({g.origin}) {g.text}\n")
     return 0

@@ -19,6 +19,7 @@ import sys
 from ..api import Rulebook, as_moment
 from ..problems import InvalidInput, Problem
 from ..simulate import advice_over, render, simulate
+from ..terminal import write
 from .common import moment_arg, read_events
 
 
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         return _picture(args, book, timeline, start, end)
     agenda, _ = simulate(book, timeline, start, end, follow=args.follow_advice,
                          call_outcome=args.call_outcome)
-    sys.stdout.write(render(agenda))
+    write(render(agenda))
     return 0
 
 

@@ -26,6 +26,7 @@ from ..testing.invariants import INVARIANTS, TERMINAL_ALLOWED, allowed_after, te
 from ..testing.scenarios import (ScenarioFile, load_scenarios, policy_of, run_scenario,
                                  scenario_path, shipped_scenarios)
 from ..source import load_file
+from ..terminal import Screen
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -74,7 +75,7 @@ def _allow_after(values: list[str]) -> dict[str, frozenset]:
 
 
 def run(args: argparse.Namespace) -> int:
-    out = sys.stdout
+    out = Screen(sys.stdout)
     overrides = _allow_after(args.allow_after)
     book = Rulebook.load(args.policy)
     if args.scenarios:

@@ -165,7 +165,7 @@ def _types_read(policy) -> set[str]:
     out = set()
     for section in ("derive", "rules", "limits"):
         for entry in policy.active(section).values():
-            for p in list(entry.when.values()) + list(entry.absent):
+            for p in entry.patterns():
                 out.update(p.types)
     if "interviewer" in out:
         out.add("interview")
@@ -177,7 +177,7 @@ def _text_literals(policy) -> list[str]:
     out = []
     for section in ("derive", "rules", "limits"):
         for entry in getattr(policy, section).values():
-            for p in list(entry.when.values()) + list(entry.absent):
+            for p in entry.patterns():
                 for cond in p.where.values():
                     for op, value in cond.tests():
                         for v in (value if op == "in" else [value]):
@@ -314,7 +314,32 @@ def _entry(draw, types: _Types, readable: list[str], name_pool: str) -> tuple[di
                              "when": when}
     if absent:
         entry["absent"] = absent
+    counts = [_count(draw, scope, types, readable)
+              for _ in range(draw(st.sampled_from((0, 0, 0, 0, 1, 1, 2))))]
+    if counts:
+        entry["count"] = counts
     return entry, scope
+
+
+def _count(draw, scope, types: _Types, readable: list[str]) -> dict:
+    """A counted pattern: at least and/or at most a few facts, sometimes within a span."""
+    p = _pattern(draw, scope, types, readable)
+    for cond in p.get("where", {}).values():  # a count's 'in' takes plain words only
+        if len(cond.get("in", ())) > 1 and not all(v.replace("_", "").isalnum()
+                                                   for v in cond["in"]):
+            cond["in"] = cond["in"][:1]
+    low = draw(st.sampled_from((None, 1, 2, 2, 3)))
+    high = draw(st.sampled_from((None, 0, 1, 2, 3))) if low is not None else \
+        draw(st.sampled_from((0, 1, 2, 3)))
+    if low is not None and high is not None and high < low:
+        low, high = high or None, low
+    if low is not None:
+        p["at_least"] = low
+    if high is not None:
+        p["at_most"] = high
+    if draw(st.integers(0, 2)) == 0:
+        p["within"] = f"{draw(st.integers(1, 20))}{draw(st.sampled_from(('h', 'd', 'w')))}"
+    return p
 
 
 @st.composite
@@ -331,7 +356,7 @@ def policies(draw, max_derive: int = 3, max_rules: int = 3, max_limits: int = 2)
         entry, scope = _entry(draw, types, readable, "d")
         did = f"derived_{i}"
         shared = [t for t in types.fields if t.startswith("fact_")]
-        reads = scope_types(scope) | {t for p in entry.get("absent", [])
+        reads = scope_types(scope) | {t for p in entry.get("absent", []) + entry.get("count", [])
                                       for t in ([p["fact"]] if isinstance(p["fact"], str)
                                                 else p["fact"])}
         if shared and not any(t.startswith("fact_") for t in reads) \
@@ -501,7 +526,7 @@ def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
     if draw(st.integers(0, 5)) == 0:
         events.append({"type": "referral_contact", "name": "Kim Park",
                        "at": _iso(start - dt.timedelta(days=3), zone)})
-    if draw(st.integers(0, 5)) == 0:  # an ending
+    if draw(st.integers(0, 3)) == 0:  # an ending
         end = clock + dt.timedelta(hours=draw(st.integers(1, 24 * 20)))
         kind = draw(st.sampled_from(("rejection", "offer", "withdrawn")))
         events.append({"type": "withdrawn", "at": when(end)} if kind == "withdrawn" else
@@ -526,8 +551,9 @@ def story_times(doc: dict[str, Any]) -> st.SearchStrategy[dt.datetime]:
                 out.append((day + dt.timedelta(days=1)).replace(hour=9, minute=30))
             else:
                 moment = dt.datetime.fromisoformat(text)
-                out += [moment + dt.timedelta(minutes=1), moment + dt.timedelta(hours=1),
-                        _local(moment + dt.timedelta(days=1), zone.key, 9, 30)]
+                out += [moment + dt.timedelta(minutes=1), moment + dt.timedelta(hours=1)]
+                out += [_local(moment + dt.timedelta(days=d), zone.key, 9, 30)
+                        for d in (1, 4, 6, 15)]
     first = min((dt.datetime.fromisoformat(e["at"]) for e in doc.get("events", [])
                  if e["type"] == "interview"), default=BASE)
     weeks = [first + dt.timedelta(days=d, hours=1) for d in (1, 5, 7, 8, 10, 14, 15, 21, 28)]

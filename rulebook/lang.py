@@ -1,0 +1,104 @@
+"""Languages: the words rulebook itself writes, and dates and times, per language.
+
+A policy's texts are written in its first language (``languages``, default ``[en]``);
+its ``texts:`` block gives them in the others (:meth:`rulebook.policy.Policy.reason`).
+Output is in one language: the one asked for where the policy has it, else the
+policy's first language; so no reason is ever empty.
+
+Dates and times are formatted with Babel for the chosen locale, never through the
+process locale: the same advice gives the same bytes on every machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from babel.dates import format_datetime
+
+LANGS = ("en", "de")
+DEFAULT = "en"
+LANG_NAMES = {"en": "English", "de": "German"}
+
+_PATTERNS = {  # (date, date and time, table column) per language
+    "en": ("EEE d MMM y", "EEE d MMM y, HH:mm", "EEE dd MMM HH:mm"),
+    "de": ("EEE d. MMM y", "EEE d. MMM y, HH:mm", "EEE dd. MMM HH:mm"),
+}
+
+
+def check_lang(lang: Optional[str]) -> str:
+    """``lang`` if rulebook speaks it (None: the default); ValueError otherwise."""
+    if lang is None:
+        return DEFAULT
+    if lang not in LANGS:
+        raise ValueError(f"'{lang}' is not a language rulebook speaks: {', '.join(LANGS)}")
+    return lang
+
+
+def moment(value: Optional[dt.datetime], lang: str = DEFAULT, date_only: bool = False) -> str:
+    """A moment as a person reads it: 'Tue 3 Mar 2026, 10:00' or 'Di. 3. März 2026, 10:00'."""
+    if value is None:
+        return word("no fixed end", lang)
+    pattern = _PATTERNS[lang][0 if date_only else 1]
+    return format_datetime(value, pattern, tzinfo=value.tzinfo, locale=lang)
+
+
+def column(value: Optional[dt.datetime], lang: str = DEFAULT) -> str:
+    """A moment in a table column: 'Tue 03 Mar 10:00'."""
+    if value is None:
+        return word("open", lang)
+    return format_datetime(value, _PATTERNS[lang][2], tzinfo=value.tzinfo, locale=lang)
+
+
+# The words rulebook writes itself (the policy writes the rest), by English original.
+_WORDS: dict[str, dict[str, str]] = {
+    "de": {
+        "no fixed end": "kein festes Ende",
+        "open": "offen",
+        "(unknown)": "(unbekannt)",
+        "overdue": "überfällig",
+        "yes": "ja", "no": "nein",
+        # channels
+        "email": "E-Mail", "phone": "Telefon", "handwritten note": "handschriftliche Karte",
+        "letter": "Brief", "LinkedIn": "LinkedIn", "meeting in person": "persönliches Treffen",
+        # values reasons show
+        "voicemail": "der Mailbox", "no answer": "keiner Antwort", "reached": "einem Gespräch",
+        "interviewer": "Interviewer",
+        # the table
+        "policy": "Regelwerk", "at": "am",
+        "Do now": "Jetzt erledigen", "Coming up": "Demnächst", "Held back": "Zurückgestellt",
+        "(nothing)": "(nichts)", "due": "fällig", "from": "ab", "latest": "spätestens",
+        "held back by": "zurückgestellt durch", "until": "bis", "for good": "endgültig",
+        "Draft": "Entwurf", "Subject": "Betreff",
+        # calendar
+        "Window": "Zeitfenster", "Rule": "Regel", "guidelines": "Leitlinien",
+        "Follow-ups": "Nachfassen",
+    },
+}
+
+_UNITS = {  # (singular, plural) per language
+    "en": {"m": ("minute", "minutes"), "h": ("hour", "hours"), "d": ("day", "days"),
+           "w": ("week", "weeks"), "bd": ("business day", "business days")},
+    "de": {"m": ("Minute", "Minuten"), "h": ("Stunde", "Stunden"), "d": ("Tag", "Tage"),
+           "w": ("Woche", "Wochen"), "bd": ("Werktag", "Werktage")},
+}
+_AND = {"en": " and ", "de": " und "}
+_MINUS = {"en": "minus ", "de": "minus "}
+_DATIVE_PLURAL = {"Tage": "Tagen", "Werktage": "Werktagen"}  # "innerhalb von 2 Tagen"
+
+
+def word(english: str, lang: str = DEFAULT) -> str:
+    """One of rulebook's own words in ``lang`` (English as written)."""
+    return _WORDS.get(lang, {}).get(english, english)
+
+
+def offset_words(offsets, lang: str = DEFAULT) -> str:
+    """Offsets for a person: '24 hours', '1 week and 2 days'; '24 Stunden', '2 Tagen'."""
+    parts = []
+    for o in offsets:
+        one, many = _UNITS[lang][o.unit]
+        unit = one if o.amount == 1 else many
+        if lang == "de":
+            unit = _DATIVE_PLURAL.get(unit, unit)
+        parts.append(("" if o.sign > 0 else _MINUS[lang]) + f"{o.amount} {unit}")
+    return _AND[lang].join(parts)
