@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_AT := 2026-03-03T09:00:00+01:00
 
-.PHONY: install browser demo test test-browser bench bench-full clean
+.PHONY: install browser demo test test-browser bench bench-full fuzz clean bench-embed
 
 install: $(VENV)/.installed
 
@@ -39,6 +39,12 @@ bench: install  ## the quick benchmark (under two minutes), printed
 bench-full: install  ## the full benchmark: writes benchmarks/RESULTS.md (about an hour)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python -m benchmarks --full
+
+fuzz: install  ## hostile input at length: the fuzz suite with the deep hypothesis profile
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest tests/test_fuzz_hostile.py \
+	    tests/test_fuzz_inputs.py tests/test_fuzz_unicode.py
+bench-embed: install  ## batch on 1 and all cores, the service under load: a section of RESULTS.md
+	$(BIN)/python -m benchmarks.embedding --write
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import report, suite
+from . import report, sections, suite
 
 STEPS = ("throughput", "latency", "compile", "cold_start", "memory", "events", "rules",
          "side_by_side", "clips_trap")
@@ -51,7 +51,8 @@ def main(argv=None) -> int:
     text = report.render(results)
     out = args.out or (str(Path(__file__).with_name("RESULTS.md")) if cfg.name == "full" else None)
     if out:
-        Path(out).write_text(text)
+        previous = Path(out).read_text() if Path(out).exists() else ""
+        Path(out).write_text(sections.keep(previous, text))  # others' sections stay
         log(f"wrote {out}")
     else:
         sys.stdout.write(text)

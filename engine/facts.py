@@ -22,14 +22,18 @@ import json
 import unicodedata
 from typing import Any, Iterable
 
+from rulebook.bounds import MAX_JOIN
 from rulebook.compiler import INIT_TYPE, fnv1a32
 from rulebook.events import EndOfDay, Timeline
+from rulebook.problems import InvalidInput
+
+_POLICY_SECTIONS = ("derive", "rules", "limits")
 from rulebook.vocabulary import NOW
 
 TYPE_RANK = {name: i for i, name in enumerate((
     "interview_scheduled", "interview", "contact_details", "next_steps", "referral_contact",
     "thank_you_sent", "promise", "materials_sent", "follow_up_sent", "call", "reply",
-    "withdrawn"))}
+    "withdrawn", "snoozed", "dismissed"))}
 PERSON_FIELDS = ("to", "from", "name")
 Fact = dict[str, Any]
 
@@ -118,6 +122,8 @@ def timeline_facts(timeline: Timeline, at: dt.datetime) -> list[Fact]:
                 iv = {"type": "interviewer", "id": f"e{seq}p{len(seen)}", "seq": seq,
                       "t": fact["t"], "z": 0, "round": fact.get("round", 1),
                       "interview": fact["id"]}
+                if "final" in fact:  # an interviewer of the last round
+                    iv["final"] = fact["final"]
                 iv.update({k: v for k, v in person.items() if k != "name"})
                 iv["name"] = spelling[key]
                 facts.append(iv)
@@ -157,6 +163,32 @@ def derived_fact(kind: str, derivation: str, bindings: dict[str, Fact], at_name:
         if value is not None:
             fact[fname] = value
     return fact
+
+
+def check_join(program, stratum, present: list[Fact]) -> None:
+    """Refuse an evaluation whose joins would try more than ``MAX_JOIN`` combinations.
+
+    The engine's work (and memory) grows with the product of the numbers of facts an
+    entry's ``when`` patterns can bind: three patterns over 300 follow-ups are 27
+    million combinations, minutes and gigabytes. Counted before the engine runs, from
+    the facts actually present, so the refusal is immediate and names the entry.
+    """
+    counts: dict[str, int] = {}
+    for fact in present:
+        counts[fact["type"]] = counts.get(fact["type"], 0) + 1
+    seen = set()
+    for entry in stratum.entries.values():
+        if (entry.section, entry.id) in seen or entry.section not in _POLICY_SECTIONS:
+            continue  # a count's own rule: its chain is bounded by the count's cap
+        seen.add((entry.section, entry.id))
+        work = 1
+        for pattern in program.policy.active(entry.section)[entry.id].when.values():
+            work *= sum(counts.get(t, 0) for t in pattern.types)
+        if work > MAX_JOIN:
+            raise InvalidInput([program.loaded.document.problem(
+                (entry.section, entry.id), f"on this timeline '{entry.id}' would try {work:,} "
+                f"combinations of facts: at most {MAX_JOIN:,} (the limit)",
+                "the events have too many facts of the types it matches together", key=True)])
 
 
 _id_hash = functools.lru_cache(maxsize=1 << 16)(fnv1a32)  # ids e1, e2... recur in every timeline

@@ -73,7 +73,8 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
         to = _value(rule.to, m.bindings) if rule.to else None
         channel = _channel(rule, to, stated, policy.settings.channels)
         opens = max(at, start)
-        block = _blocking(blockers, rule.action, opens)
+        block = _blocking(blockers, rule.action, opens, dict(action=rule.action, to=to,
+                                                             channel=channel, rule=m.id))
         ideal = (start, due, end)
         if start <= at:
             due = max(due, at)  # overdue: due now (the reason keeps the ideal time)
@@ -160,7 +161,7 @@ def _window(rule: Rule, b: dict[str, Fact], at, tz, clock: OfficeClock):
     return start, due, end
 
 
-def _blocking(blockers, action: str, opens: dt.datetime):
+def _blocking(blockers, action: str, opens: dt.datetime, rec: dict[str, Any]):
     """The limit in force longest among those that still block when the window opens."""
     found = None
     for m, lim, until in blockers:
@@ -168,12 +169,23 @@ def _blocking(blockers, action: str, opens: dt.datetime):
             continue
         if action in lim.except_:
             continue
+        if lim.same and not all(_same_as(rec[f], _value(ref, m.bindings), f == "to")
+                                for f, ref in lim.same.items()):
+            continue
         if until is not None and until <= opens:
             continue
         key = (until or _FAR, m.id)
         if found is None or key > found[0]:
             found = (key, (m, lim, until))
     return found[1] if found else None
+
+
+def _same_as(mine: Any, theirs: Any, person: bool) -> bool:
+    """A limit's ``same``: equal to the bound fact's field (people as the timeline matches
+    them); a field the fact does not have, or a recommendation to no one, is not equal."""
+    if mine is None or theirs is None:
+        return False
+    return person_key(mine) == person_key(theirs) if person else mine == theirs
 
 
 def _value(ref: str, b: dict[str, Fact]) -> Any:
@@ -267,8 +279,7 @@ class _Words:
         text = "".join(out)
         if not keep_lines:
             return " ".join(text.split())
-        lines = [" ".join(line.split()) for line in text.strip().splitlines()]
-        return "\n".join(lines)
+        return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
 
 
 @functools.lru_cache(maxsize=1024)
@@ -333,7 +344,8 @@ class _RuleWords(_Words):
         if template is None:
             return None
         subject = self.fill(template.subject) if template.subject is not None else None
-        return Draft(subject=subject, body=self.fill(template.body, keep_lines=True))
+        return Draft.model_construct(subject=subject,
+                                     body=self.fill(template.body, keep_lines=True))
 
 
 class _LimitWords(_Words):

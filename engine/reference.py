@@ -15,11 +15,12 @@ import datetime as dt
 from typing import Any, Iterator, Optional
 
 from rulebook.policy import Limit, Pattern, Rule
-from rulebook.timeexpr import TimeExpr, UNITS, parse_time_expr
+from rulebook.timeexpr import CALENDAR_UNITS, Offset, TimeExpr, UNITS, parse_time_expr
 from rulebook.vocabulary import NOW, TIME
 
 from .facts import Fact, derived_fact, epoch, timeline_facts
 from .runtime import Match
+from .timing import from_epoch, shift
 
 _MISSING = object()
 
@@ -37,8 +38,8 @@ def _same_value(a: Any, b: Any) -> bool:
 class _Scope:
     """The bindings of one partial match, and the evaluation time."""
 
-    def __init__(self, now: int, bindings: dict[str, Fact]):
-        self.now, self.b = now, bindings
+    def __init__(self, now: int, bindings: dict[str, Fact], tz=dt.timezone.utc):
+        self.now, self.b, self.tz = now, bindings, tz
 
     def time(self, expr: TimeExpr) -> Any:
         """The epoch seconds ``expr`` names, or ``_MISSING`` when its field is absent."""
@@ -48,7 +49,22 @@ class _Scope:
             base = _get(self.b[expr.anchor], expr.field or "at")
         if base is _MISSING:
             return _MISSING
+        if expr.calendar:  # days are calendar days: the shared clock (engine.timing)
+            return int(shift(from_epoch(base, self.tz), expr.offsets, self.tz).timestamp())
         return base + sum(o.sign * o.amount * UNITS[o.unit] for o in expr.offsets)
+
+    def after(self, t: int, duration) -> int:
+        """``t`` plus ``duration`` (calendar days moved on the calendar)."""
+        if duration.unit in CALENDAR_UNITS:
+            return int(shift(from_epoch(t, self.tz), (duration,), self.tz).timestamp())
+        return t + duration.seconds
+
+    def since(self, duration) -> int:
+        """The evaluation time minus ``duration`` (calendar days moved on the calendar)."""
+        if duration.unit in CALENDAR_UNITS:
+            back = (Offset(-1, duration.amount, duration.unit),)
+            return int(shift(from_epoch(self.now, self.tz), back, self.tz).timestamp())
+        return self.now - duration.seconds
 
     def ref(self, text: str) -> Any:
         name, field = text.split(".", 1)
@@ -109,7 +125,7 @@ class ReferenceEvaluator:
             return False
         if p.before is not None and not fact["seq"] < scope.b[p.before]["seq"]:
             return False
-        if p.since is not None and not fact["t"] >= scope.now - p.since.seconds:
+        if p.since is not None and not fact["t"] >= scope.since(p.since):
             return False
         return True
 
@@ -137,7 +153,8 @@ class ReferenceEvaluator:
             expr(entry.until)
         return refs
 
-    def entry_matches(self, entry, facts: list[Fact], now: int) -> Iterator[dict[str, Fact]]:
+    def entry_matches(self, entry, facts: list[Fact], now: int,
+                      tz=dt.timezone.utc) -> Iterator[dict[str, Fact]]:
         """Every binding of distinct facts to ``entry.when`` that the definition accepts."""
         names = list(entry.when)
         refs = self._referenced(entry)
@@ -151,13 +168,13 @@ class ReferenceEvaluator:
             for fact in facts:
                 if id(fact) in used:
                     continue
-                if self.holds(entry.when[name], fact, _Scope(now, bound)):
+                if self.holds(entry.when[name], fact, _Scope(now, bound, tz)):
                     bound[name] = fact
                     yield from extend(i + 1, bound)
                     del bound[name]
 
         for bound in extend(0, {}):
-            scope = _Scope(now, bound)
+            scope = _Scope(now, bound, tz)
             if any(scope.ref(r) is _MISSING for r in refs):
                 continue
             if any(self.holds(p, f, scope) for p in entry.absent for f in facts):
@@ -173,8 +190,8 @@ class ReferenceEvaluator:
         if c.within is None:
             n = len(times)
         else:
-            n = max((sum(1 for u in times if t <= u <= t + c.within.seconds) for t in times),
-                    default=0)
+            n = max((sum(1 for u in times if t <= u <= scope.after(t, c.within))
+                     for t in times), default=0)
         if c.at_least is not None and n < c.at_least:
             return False
         return c.at_most is None or n <= c.at_most
@@ -191,7 +208,7 @@ class ReferenceEvaluator:
         for level in sorted(by_level):
             new: dict[str, Fact] = {}
             for section, eid, entry in by_level[level]:
-                for bound in self.entry_matches(entry, facts, now):
+                for bound in self.entry_matches(entry, facts, now, timeline.tz):
                     match = Match(section, eid, bound)
                     out.setdefault(match.key, match)
                     if section == "derive":

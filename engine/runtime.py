@@ -5,6 +5,8 @@ evaluation time, the derived facts of earlier strata and the init fact. The firi
 derivations become facts for the next strata; the firings of rules and limits are the
 *matches* that :mod:`engine.outcome` turns into advice. Firings are de-duplicated by
 entry and bound facts (note 11), so the result is a set, whatever durable-rules' order.
+A ``where`` operand or a ``since`` in calendar days is a property the host adds to the
+facts (:func:`engine.timing.with_shifts`): durable-rules can only add seconds.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from rulebook.compiler import COUNT, HIDDEN, INIT_TYPE, MIRROR, CompiledEntry, P
 from rulebook.events import Timeline
 from rulebook.vocabulary import NOW
 
-from .facts import (Fact, derived_fact, init_fact, now_fact, timeline_facts,
+from .facts import (Fact, check_join, derived_fact, init_fact, now_fact, timeline_facts,
                     with_unique_hashes)
 from .session import Ruleset
+from .timing import with_shifts
 
 _ENGINE_KEYS = ("sid",)
 
@@ -63,6 +66,9 @@ class DurableEvaluator:
     def matches(self, timeline: Timeline, at: dt.datetime) -> list[Match]:
         facts = timeline_facts(timeline, at)
         fixed = [now_fact(at), init_fact()] + facts
+        shifts = self.program.shifts
+        if shifts:  # calendar days in `where` and `since`: shifted by the host (note above)
+            fixed = [with_shifts(f, shifts, timeline.tz) for f in fixed]
         derived: dict[str, Fact] = {}
         out: dict[tuple, Match] = {}
         encoded: dict[int, tuple[dict, str]] = {}  # each fact's JSON, shared by the strata
@@ -74,6 +80,7 @@ class DurableEvaluator:
             if not any(all(types & kinds for types in entry) for entry in needs):
                 continue
             present = fixed + list(derived.values())
+            check_join(self.program, stratum, present)  # the documented limit (bounds.py)
             mirrors = [_mirror(f, mirrored) for f in present if f["type"] in stratum.negated]
             checked = with_unique_hashes(mirrors + present)
             by_id = {f["id"]: f for f in checked}
@@ -99,6 +106,8 @@ class DurableEvaluator:
                 out[match.key] = match
                 if entry.section == "derive":
                     fact = derive(self.program, match)
+                    if shifts:
+                        fact = with_shifts(fact, shifts, timeline.tz)
                     new.setdefault(fact["id"], fact)
             derived.update(new)
         return sorted(out.values(), key=lambda m: m.key)

@@ -53,7 +53,12 @@ def _payload(facts: list[dict[str, Any]], sid: str,
 
 
 class EngineError(RuntimeError):
-    """durable-rules refused a batch or failed while matching it."""
+    """durable-rules refused a batch or failed while matching it (a one-line message)."""
+
+
+def _one_line(exc: BaseException) -> str:
+    """The engine's message, on one line: its codes (e.g. 112, 303) say what ran out."""
+    return " ".join(str(exc).split())[:300] or type(exc).__name__
 
 
 class _Compiled:
@@ -63,7 +68,10 @@ class _Compiled:
         self.key, self.users = key, 0
         self.name = "rb_" + uuid.uuid4().hex
         self.sids = itertools.count(1)
-        self.handle = _dre.create_ruleset(self.name, engine_json(definition))
+        try:
+            self.handle = _dre.create_ruleset(self.name, engine_json(definition))
+        except _dre.error as exc:  # e.g. error 112: the C core's handle table is full
+            raise EngineError(f"durable-rules refused the policy: {_one_line(exc)}") from None
 
 
 # Rulesets by definition (their JSON). The C core never gives back all of a ruleset's
@@ -120,7 +128,7 @@ class Ruleset:
                     _dre.assert_facts(self._handle, first)
                 result = _dre.assert_facts(self._handle, payload)
             except _dre.error as exc:
-                raise EngineError(f"durable-rules refused the batch: {exc}") from None
+                raise EngineError(f"durable-rules refused the batch: {_one_line(exc)}") from None
             firings = []
             try:
                 started = _dre.start_action_for_state(self._handle, result[1])
@@ -130,7 +138,7 @@ class Ruleset:
                         firings.append((rule, bound))
                     message = _dre.complete_and_start_action(self._handle, result[1])
             except _dre.error as exc:
-                raise EngineError(f"durable-rules failed while matching: {exc}") from None
+                raise EngineError(f"durable-rules failed while matching: {_one_line(exc)}") from None
             finally:
                 _dre.delete_state(self._handle, sid)
             return firings

@@ -22,10 +22,11 @@ import threading
 from typing import Any, Optional
 
 from rulebook.policy import OfficeHours
-from rulebook.timeexpr import UNITS, TimeExpr
+from rulebook.timeexpr import UNITS, TimeExpr, shift_key
 from rulebook.vocabulary import NOW
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _CALENDAR_DAYS = {"d": 1, "w": 7}
 _MAX_SEARCH = 3700  # days: a calendar with no business day for ten years is an error
 _HOLIDAYS_LOCK = threading.Lock()  # holidays objects fill themselves in on first use
@@ -142,6 +143,20 @@ def shift(moment: dt.datetime, offsets, tz: dt.tzinfo,
     return moment
 
 
+def with_shifts(fact: dict[str, Any], shifts: dict, tz: dt.tzinfo) -> dict[str, Any]:
+    """``fact`` with the calendar-shifted times the compiled policy compares
+    (:attr:`rulebook.compiler.Program.shifts`); the same fact if it needs none."""
+    wanted = shifts.get(fact["type"])
+    if not wanted:
+        return fact
+    out = dict(fact)
+    for key, offsets in wanted:
+        if isinstance(fact.get(key), int):
+            moved = shift(from_epoch(fact[key], tz), offsets, tz)
+            out[shift_key(key, offsets)] = int(moved.timestamp())
+    return out
+
+
 def evaluate(expr: TimeExpr, bindings: dict[str, dict[str, Any]], at: dt.datetime,
              tz: dt.tzinfo, calendar: Optional[WorkCalendar] = None) -> dt.datetime:
     """The moment ``expr`` names, given the facts a match bound."""
@@ -213,3 +228,11 @@ def words_time(moment: Optional[dt.datetime], date_only: bool = False,
     from rulebook.lang import moment as words
 
     return words(moment, lang, date_only)
+
+
+def english(moment: dt.datetime, fmt: str) -> str:
+    """``strftime`` with English day and month abbreviations (%a, %b) whatever the
+    process locale: an embedding program's ``setlocale`` never changes the output."""
+    fmt = fmt.replace("%a", _DAYS[moment.weekday()].capitalize()).replace(
+        "%b", _MONTHS[moment.month - 1])
+    return moment.strftime(fmt)

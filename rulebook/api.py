@@ -17,6 +17,7 @@ from typing import Any, Union
 from .advice import Advice
 from .compiler import Program, compile_policy
 from .events import Timeline, load_timeline, timeline_from_document
+from .bounds import YEARS
 from .lang import check_lang
 from .load import LoadedPolicy, load_policy, policy_from_resolved
 from .problems import InvalidInput, Problem
@@ -44,6 +45,9 @@ def as_moment(at: Any) -> dt.datetime:
     if not isinstance(at, dt.datetime) or at.tzinfo is None:
         raise InvalidInput([Problem("--at", 0, 0, "the evaluation time needs a UTC offset, "
                                     "e.g. 2026-03-09T09:00:00+01:00")])
+    if not YEARS[0] <= at.year <= YEARS[1]:
+        raise InvalidInput([Problem("--at", 0, 0, f"'{at.isoformat()}' is out of range: "
+                                    f"years {YEARS[0]} to {YEARS[1]} (the limit)")])
     return at
 
 

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Optional
 from icalendar import Alarm, Calendar, Todo
 
 from .advice import Advice, HeldBack, Recommendation
-from .lang import DEFAULT, moment, word
+from .lang import DEFAULT, channel_name, moment, word
 from .policy import Policy
 
 PRODID = "-//rulebook//follow-up advice//EN"
@@ -78,7 +78,7 @@ def _description(rec: Recommendation, lang: str = DEFAULT) -> str:
     lines.append(f"{word('Rule', lang)} {rec.rule}; {word('guidelines', lang)} "
                  f"{', '.join(rec.sources)}.")
     if rec.draft is not None:
-        lines += ["", f"{word('Draft', lang)} ({rec.channel.replace('_', ' ')}):"]
+        lines += ["", f"{word('Draft', lang)} ({channel_name(rec.channel, lang)}):"]
         if rec.draft.subject:
             lines += [f"{word('Subject', lang)}: {rec.draft.subject}", ""]
         lines.append(rec.draft.body)

@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import os
 import sys
+import traceback
 from typing import Sequence
 
 from .problems import InvalidInput
@@ -49,6 +51,9 @@ def now() -> dt.datetime:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rulebook", description="Job-interview follow-up advice from declarative policies.")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"rulebook {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, (module_name, help_text) in COMMANDS.items():
@@ -77,8 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:  # pragma: no cover
         return 130
-    except Exception as exc:  # anything unexpected: say what, no traceback
-        print(f"rulebook: internal error: {type(exc).__name__}: {visible(exc)}", file=sys.stderr)
+    except Exception as exc:  # anything unexpected: say what on one line, no traceback
+        if os.environ.get("RULEBOOK_DEBUG"):  # RULEBOOK_DEBUG=1: the traceback too
+            traceback.print_exc()
+        what = " ".join(visible(exc).split())[:300]
+        print(f"rulebook: internal error: {type(exc).__name__}: {what}", file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -37,25 +37,19 @@ class Mark:
         return (self.text, self.anchor)
 
 
-def _scalar_spans(text: str) -> tuple[list[int], list[int]]:
-    starts, ends = [], []
-    for token in YAML(typ="safe", pure=True).scan(text):
-        if type(token).__name__ == "ScalarToken":
-            starts.append(token.start_mark.index)
-            ends.append(token.end_mark.index)
-    return starts, ends
-
-
-def _entries(text: str) -> tuple[dict[int, tuple], dict[int, tuple]]:
+def _entries(text: str) -> tuple[dict[int, tuple], dict[int, tuple], list[tuple[int, int]]]:
     """0-based line -> the path of the entry that line starts with, and of the list
-    item it starts (a line ``- key: value`` starts both)."""
+    item it starts (a line ``- key: value`` starts both); where the scalars are."""
     node = YAML(typ="safe", pure=True).compose(text)
     best: dict[int, tuple] = {}  # line -> (col, -depth, path)
     items: dict[int, tuple] = {}
+    spans: list[tuple[int, int]] = []
     stack = [(node, ())] if node is not None else []
     while stack:
         n, path = stack.pop()
         children = []
+        if isinstance(n, ScalarNode):
+            spans.append((n.start_mark.index, n.end_mark.index))
         if isinstance(n, MappingNode):
             for k, v in n.value:
                 key = k.value if isinstance(k, ScalarNode) else repr(k.start_mark.index)
@@ -70,14 +64,16 @@ def _entries(text: str) -> tuple[dict[int, tuple], dict[int, tuple]]:
             cand = (mark.column, -len(child_path), child_path)
             if mark.line not in best or cand < best[mark.line]:
                 best[mark.line] = cand
+            if value is not start:
+                stack.append((start, child_path))  # a key: only its span matters
             stack.append((value, child_path))
-    return {line: c[2] for line, c in best.items()}, items
+    return {line: c[2] for line, c in best.items()}, items, sorted(spans)
 
 
 def marks(text: str) -> list[Mark]:
     """Every comment and blank line of ``text`` (a YAML document that parses)."""
-    starts, ends = _scalar_spans(text)
-    entries, items = _entries(text)
+    entries, items, spans = _entries(text)
+    starts, ends = [a for a, _ in spans], [b for _, b in spans]
 
     def in_scalar(i: int) -> bool:
         k = bisect.bisect_right(starts, i) - 1

@@ -30,7 +30,7 @@ from typing import Any
 
 from .load import LoadedPolicy
 from .policy import Count, Limit, Pattern, Rule
-from .timeexpr import TimeExpr, parse_time_expr
+from .timeexpr import CALENDAR_UNITS, Offset, TimeExpr, parse_time_expr, shift_key
 from .validate import count_references, field_kind
 from .vocabulary import NOW, TIME
 
@@ -100,6 +100,9 @@ class Program:
 
     loaded: LoadedPolicy
     strata: list[Stratum]
+    # fact type -> (property, calendar offsets) the host adds to each fact of that type
+    # before matching (durable-rules adds seconds only; a day is a calendar day)
+    shifts: dict[str, set[tuple[str, tuple]]] = field(default_factory=dict)
 
     @property
     def policy(self):
@@ -157,13 +160,29 @@ class _EntryCompiler:
         self.engine = dict(zip(names, POSITIVE_ALIASES))  # policy name -> engine alias
         self.first = POSITIVE_ALIASES[0]
         self.need = required_fields(entry, self.fields)
+        self.shifts: dict[str, set[tuple[str, tuple]]] = {}
 
     def operand(self, text: str) -> Any:
-        """A time expression as a durable-rules operand (exact seconds only)."""
+        """A time expression as a durable-rules operand: exact seconds added by the
+        engine, or, with calendar days, a property the host shifted (:data:`shifts`)."""
         expr = parse_time_expr(text)
-        base = {self.engine[expr.anchor]: field_key(expr.field or "at")}
+        key = field_key(expr.field or "at")
+        if expr.calendar:
+            return {self.engine[expr.anchor]: self.shifted(expr.anchor, key, expr.offsets)}
+        base = {self.engine[expr.anchor]: key}
         seconds = expr.exact_seconds
         return base if seconds == 0 else {"$add": {"$l": base, "$r": seconds}}
+
+    def shifted(self, anchor: str, key: str, offsets: tuple) -> str:
+        """The property of ``anchor``'s facts holding ``key`` moved by ``offsets``."""
+        return self.shifted_types([NOW] if anchor == NOW else self.entry.when[anchor].types,
+                                  key, offsets)
+
+    def shifted_types(self, types, key: str, offsets: tuple) -> str:
+        """Ask the host to add ``key`` moved by ``offsets`` to facts of ``types``."""
+        for t in types:
+            self.shifts.setdefault(t, set()).add((key, tuple(offsets)))
+        return shift_key(key, offsets)
 
     def pattern(self, p: Pattern, alias: str | None, mirror: bool | None = None,
                 extra: list[dict[str, Any]] = ()) -> dict[str, Any]:
@@ -217,7 +236,10 @@ class _EntryCompiler:
             tests.append({"$gt": {"seq": {self.engine[p.after]: "seq"}}})
         if p.before:
             tests.append({"$lt": {"seq": {self.engine[p.before]: "seq"}}})
-        if p.since is not None:
+        if p.since is not None and p.since.unit in CALENDAR_UNITS:
+            back = (Offset(-1, p.since.amount, p.since.unit),)
+            tests.append({"$gte": {"t": {self.engine[NOW]: self.shifted(NOW, "t", back)}}})
+        elif p.since is not None:
             tests.append({"$gte": {"t": {"$sub": {"$l": {self.engine[NOW]: "t"},
                                                   "$r": p.since.seconds}}}})
         tests.extend(extra)
@@ -290,7 +312,8 @@ def _carried(c: Count, fact_fields) -> dict[str, tuple[str, str]]:
 
 
 def _count_rule(loaded: LoadedPolicy, entry, key: tuple[str, str], i: int, c: Count,
-                negated: bool) -> tuple[dict[str, Any], CompiledEntry, set[str]]:
+                negated: bool, shifts: dict | None = None
+                ) -> tuple[dict[str, Any], CompiledEntry, set[str]]:
     """The engine rule that derives count ``i``'s fact: the evaluation time, one fact per
     bound name the count reads (any fact of that name's types: only the values read
     matter), then ``n`` distinct mirror facts that satisfy the counted pattern, in order,
@@ -320,7 +343,10 @@ def _count_rule(loaded: LoadedPolicy, entry, key: tuple[str, str], i: int, c: Co
         if j > 1:
             first, prev = comp.engine[f"{HIDDEN}k1"], comp.engine[f"{HIDDEN}k{j - 1}"]
             extra.append({"$gte": {"seq": {prev: "seq"}}})  # in order: each set once or so
-            if c.within is not None:
+            if c.within is not None and c.within.unit in CALENDAR_UNITS:
+                extra.append({"$lte": {"t": {first: comp.shifted_types(c.types, "t",
+                                                                       (c.within,))}}})
+            elif c.within is not None:
                 extra.append({"$lte": {"t": {"$add": {"$l": {first: "t"},
                                                       "$r": c.within.seconds}}}})
         terms.append({comp.engine[f"{HIDDEN}k{j}"]: comp.pattern(c, f"{HIDDEN}k{j}", True,
@@ -330,6 +356,9 @@ def _count_rule(loaded: LoadedPolicy, entry, key: tuple[str, str], i: int, c: Co
     carry = tuple((prop, name, key_) for prop, (name, key_) in sorted(_carried(c, fields).items()))
     compiled = CompiledEntry(COUNT, made, {v: k for k, v in comp.engine.items()},
                              tuple(needs), frozenset(reads), made, carry)
+    if shifts is not None:
+        for t, wanted in comp.shifts.items():
+            shifts.setdefault(t, set()).update(wanted)
     return {"all": terms, "pri": 1}, compiled, set(c.types)
 
 
@@ -395,6 +424,7 @@ def compile_policy(loaded: LoadedPolicy) -> Program:
     """
     by_level: dict[int, list[tuple[str, dict, CompiledEntry, set[str]]]] = {}
     counter = 0
+    shifts: dict[str, set[tuple[str, tuple]]] = {}
     for section in ("derive", "rules", "limits"):
         for eid, entry in loaded.policy.active(section).items():
             level = loaded.checked.strata[(section, eid)]
@@ -406,7 +436,7 @@ def compile_policy(loaded: LoadedPolicy) -> Program:
                     if (c.at_most if kind else c.at_least) is None:
                         continue
                     rule, compiled, counted = _count_rule(loaded, entry, (section, eid), i, c,
-                                                          kind)
+                                                          kind, shifts)
                     by_level.setdefault(level - 1, []).append(
                         (f"c{counter}", rule, compiled, counted))
                     counter += 1
@@ -414,6 +444,8 @@ def compile_policy(loaded: LoadedPolicy) -> Program:
                 compiler = _EntryCompiler(loaded, variant)
                 compiler.entry_key = (section, eid)
                 rule, aliases = compiler.compile()
+                for t, wanted in compiler.shifts.items():
+                    shifts.setdefault(t, set()).update(wanted)
                 needs = tuple(frozenset(p.types) for p in variant.when.values())
                 needs += tuple(frozenset({count_type((section, eid), i, False)})
                                for i, c in enumerate(variant.count) if c.at_least is not None)
@@ -434,7 +466,7 @@ def compile_policy(loaded: LoadedPolicy) -> Program:
             stratum.ruleset[INIT_RULE] = {"all": [{POSITIVE_ALIASES[0]: {"type": INIT_TYPE}}],
                                           "pri": 0}
             strata.append(stratum)
-    return Program(loaded, strata)
+    return Program(loaded, strata, shifts)
 
 
 __all__ = ["Program", "Stratum", "CompiledEntry", "compile_policy", "fnv1a32", "INIT_TYPE",

@@ -29,7 +29,8 @@ FACT_WORDS = {
 }
 FIELD_WORDS = {"decision_by": "stated decision date", "starts_at": "start", "due": "due date",
                "at": "time", "preferred_channel": "preferred channel", "from": "sender",
-               "to": "addressee", "name": "name", "round": "round"}
+               "to": "addressee", "name": "name", "round": "round",
+               "purpose": "purpose"}
 OPS = {"eq": "is", "ne": "is not", "in": "is one of", "gt": "is more than",
        "ge": "is at least", "lt": "is less than", "le": "is at most"}
 TIME_OPS = {"gt": "is after", "ge": "is at or after", "lt": "is before", "le": "is at or before"}
@@ -102,7 +103,10 @@ def pattern_words(p: Pattern, scope: _Scope, time_fields: set[str]) -> str:
     for fname, cond in p.where.items():
         label = FIELD_WORDS.get(fname, _words(fname))
         for op, value in cond.tests():
-            if op == "exists":
+            if fname == "final" and op in ("eq", "ne"):  # an interview marked final: true
+                last = value == (op == "eq")
+                parts.append("of the final round" if last else "not of the final round")
+            elif op == "exists":
                 parts.append(f"with a {label}" if value else f"with no {label}")
             elif fname in time_fields or fname == "at":
                 try:
@@ -198,6 +202,10 @@ def rule_lines(rid: str, rule: Rule, policy: Policy, time_fields: set[str]) -> l
         if rule.channel.stated:
             text = "the employer's stated channel first, else " + text
         lines.append(("Channel", text))
+    if rule.logs is not None:
+        lines.append(("Doing it records", "nothing" if rule.logs == "nothing" else
+                      f"a {FACT_WORDS[rule.logs]}" + (f" (purpose: {_words(rule.action)})"
+                                                       if rule.logs != "materials_sent" else "")))
     holds = _holds(policy, rule.action)
     lines.append(("Held back by", ", ".join(holds) if holds else "nothing"))
     lines.append(_sources(rule, policy))
@@ -212,6 +220,9 @@ def limit_lines(lid: str, lim: Limit, policy: Policy, time_fields: set[str]) -> 
         stops = ", ".join(_words(a) for a in lim.applies_to)
     if lim.except_:
         stops += " (but never " + ", ".join(_words(a) for a in lim.except_) + ")"
+    if lim.same:
+        stops += ", only with the same " + " and ".join(
+            f"{'person' if f == 'to' else f} as {scope.ref(ref)}" for f, ref in lim.same.items())
     lines: list[Line] = [("Stops", stops)]
     lines += _conditions(lim, scope, time_fields)
     lines.append(("For how long", "until " + scope.time(lim.until) if lim.until else "for good"))

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictInt, TypeAdapter,
                       ValidationError, field_validator)
 
+from . import bounds
+from .bounds import MAX_EVENTS, MAX_INTERVIEWERS, YEARS  # a time outside YEARS is a typo
 from .problems import InvalidInput, Problem, did_you_mean
 from .source import Document, load_file, load_text
 
@@ -31,7 +33,6 @@ class EndOfDay(dt.datetime):
     """
 
 
-YEARS = (1970, 2200)  # a timeline outside these years is a typo, and would overflow
 
 
 def parse_time(value: Any, tz: dt.tzinfo) -> dt.datetime:
@@ -54,12 +55,14 @@ def parse_time(value: Any, tz: dt.tzinfo) -> dt.datetime:
     if moment.tzinfo is None:
         raise ValueError(f"'{value}' has no UTC offset (write e.g. {text}+01:00 or {text}Z)")
     if not YEARS[0] <= moment.year <= YEARS[1]:
-        raise ValueError(f"'{value}' is out of range: years {YEARS[0]} to {YEARS[1]}")
+        raise ValueError(f"'{value}' is out of range: years {YEARS[0]} to {YEARS[1]} (the limit)")
     return moment
 
 
 Time = Annotated[Any, Field(description="ISO 8601 time with offset, or a date")]
 Name = Annotated[str, Field(min_length=1, pattern=r"\S")]
+Purpose = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64,
+                               description="the action this performs, e.g. gracious_reply")]
 
 
 class _Strict(BaseModel):
@@ -77,7 +80,8 @@ class _Event(_Strict):
     at: Time
     note: str | None = Field(default=None, description="free text for the candidate")
 
-    @field_validator("at", "starts_at", "decision_by", "due", mode="before", check_fields=False)
+    @field_validator("at", "starts_at", "decision_by", "due", "until", mode="before",
+                     check_fields=False)
     @classmethod
     def _time(cls, value: Any, info) -> dt.datetime:
         tz = (info.context or {}).get("tz", dt.timezone.utc)
@@ -89,12 +93,14 @@ class InterviewScheduled(_Event):
     starts_at: Time
     interviewers: list[Person] = []
     round: StrictInt = Field(default=1, ge=1)
+    final: StrictBool | None = Field(default=None, description="the last round")
 
 
 class Interview(_Event):
     type: Literal["interview"]
     interviewers: list[Person] = Field(min_length=1)
     round: StrictInt = Field(default=1, ge=1)
+    final: StrictBool | None = Field(default=None, description="the last round")
 
 
 class NextSteps(_Event):
@@ -117,18 +123,21 @@ class ThankYouSent(_Event):
     type: Literal["thank_you_sent"]
     to: Name
     channel: Channel
+    purpose: Purpose | None = None
 
 
 class FollowUpSent(_Event):
     type: Literal["follow_up_sent"]
     to: Name | None = None
     channel: Channel
+    purpose: Purpose | None = None
 
 
 class Call(_Event):
     type: Literal["call"]
     to: Name | None = None
     outcome: Outcome
+    purpose: Purpose | None = None
 
 
 class Reply(_Event):
@@ -158,9 +167,26 @@ class Withdrawn(_Event):
     type: Literal["withdrawn"]
 
 
+class Snoozed(_Event):
+    """The candidate put an action off (for one person, or for everyone) until a time."""
+
+    type: Literal["snoozed"]
+    action: Name
+    to: Name | None = None
+    until: Time
+
+
+class Dismissed(_Event):
+    """The candidate decided not to do an action (for one person, or at all)."""
+
+    type: Literal["dismissed"]
+    action: Name
+    to: Name | None = None
+
+
 EVENT_MODELS = {m.model_fields["type"].annotation.__args__[0]: m for m in (
     InterviewScheduled, Interview, NextSteps, ContactDetails, ThankYouSent, FollowUpSent,
-    Call, Reply, MaterialsSent, Promise, ReferralContact, Withdrawn)}
+    Call, Reply, MaterialsSent, Promise, ReferralContact, Withdrawn, Snoozed, Dismissed)}
 EVENT_TYPES = tuple(EVENT_MODELS)
 
 AnyEvent = Annotated[Union[tuple(EVENT_MODELS.values())], Field(discriminator="type")]
@@ -199,6 +225,7 @@ def timeline_from_document(doc: Document) -> Timeline:
     if not isinstance(data, dict):
         raise InvalidInput([Problem(doc.file, *doc.where(()),
                                     "an events document is a mapping with an 'events' list")])
+    _check_size(data, doc)  # before validation: refusing 10,000 events must be quick
     tz_name = data.get("timezone", "UTC")
     tz = _zone(tz_name)
     if tz is None:
@@ -214,6 +241,27 @@ def timeline_from_document(doc: Document) -> Timeline:
     if problems:
         raise InvalidInput(problems)
     return timeline
+
+
+def _check_size(data: dict, doc: Document) -> None:
+    """The documented limits on a timeline's size (README "Limits")."""
+    found = bounds.data_problem(data)  # a file was checked while read; an API dict was not
+    if found is not None:
+        raise InvalidInput([doc.problem(found[0], found[1])])
+    events = data.get("events")
+    if not isinstance(events, list):
+        return
+    if len(events) > MAX_EVENTS:
+        raise InvalidInput([Problem(doc.file, *doc.where(("events", MAX_EVENTS)),
+                                    f"more than {MAX_EVENTS} events in one timeline (the limit)",
+                                    "split the history, or keep the events that still matter")])
+    for i, event in enumerate(events):
+        people = event.get("interviewers") if isinstance(event, dict) else None
+        if isinstance(people, list) and len(people) > MAX_INTERVIEWERS:
+            raise InvalidInput([Problem(doc.file, *doc.where(("events", i, "interviewers",
+                                                              MAX_INTERVIEWERS)),
+                                        f"more than {MAX_INTERVIEWERS} interviewers in one "
+                                        "interview (the limit)")])
 
 
 def _located(exc: ValidationError, doc: Document) -> list[Problem]:

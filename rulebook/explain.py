@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 from rulebook.engine.facts import Fact, timeline_facts
 from rulebook.engine.runtime import Match, derive
-from rulebook.engine.timing import WorkCalendar, evaluate, from_epoch, words_time
+from rulebook.engine.timing import WorkCalendar, evaluate, from_epoch, shift, words_time
 
 from .advice import Advice
 from .api import Rulebook
@@ -26,7 +26,7 @@ from .events import Timeline
 from .guidelines import words
 from .policy import Pattern
 from .terminal import visible
-from .timeexpr import TimeExpr, parse_time_expr
+from .timeexpr import Offset, TimeExpr, parse_time_expr
 from .vocabulary import NOW, TIME
 
 MAX_STEPS = 200_000  # enough for any real timeline; a pathological one is cut short
@@ -77,14 +77,19 @@ class _Reader:
     def value(self, fact: Fact, name: str) -> Any:
         return fact.get("t" if name == "at" else name)
 
-    def moment(self, expr: TimeExpr, bound: dict[str, Fact]) -> tuple[Optional[int], str]:
-        if expr.anchor == NOW:
+    def moment(self, expr: TimeExpr, bound: dict[str, Fact],
+               base: Optional[int] = None) -> tuple[Optional[int], str]:
+        if base is not None:
+            pass  # a given time (a count's span starts at each fact)
+        elif expr.anchor == NOW:
             base = self.now
         else:
             fact = bound.get(expr.anchor)
             base = None if fact is None else self.value(fact, expr.field or "at")
             if base is None:
                 return None, f"{expr.anchor}.{expr.field} is missing"
+        if expr.calendar:  # calendar days, as the engine's host shifts them
+            return int(shift(from_epoch(base, self.tz), expr.offsets, self.tz).timestamp()), ""
         return base + expr.exact_seconds, ""
 
     def show(self, v: Any, kind: Any) -> str:
@@ -144,7 +149,8 @@ class _Reader:
             if not ok:
                 return done, f"it is not {rel} {alias}, {describe(other, self.tz)}"
             done += 1
-        if p.since is not None and fact["t"] < self.now - p.since.seconds:
+        if p.since is not None and fact["t"] < self.moment(
+                TimeExpr(NOW, None, (Offset(-1, p.since.amount, p.since.unit),), ""), {})[0]:
             return done, f"it is older than {p.since.words()}"
         return None
 
@@ -217,8 +223,9 @@ class _Reader:
                        key=lambda f: (f["t"], f["seq"], f["id"]))
         best = found
         if c.within is not None:  # the most facts in one span that long
-            spans = [[g for g in found if f["t"] <= g["t"] <= f["t"] + c.within.seconds]
-                     for f in found]
+            ends = {f["id"]: self.moment(TimeExpr(NOW, None, (c.within,), ""), {},
+                                         base=f["t"])[0] for f in found}
+            spans = [[g for g in found if f["t"] <= g["t"] <= ends[f["id"]]] for f in found]
             best = max(spans, key=len, default=[])
         n = len(best)
         if (c.at_least is None or n >= c.at_least) and (c.at_most is None or n <= c.at_most):

@@ -5,15 +5,16 @@ place after the known ones), mappings indented by 2, list items by 4 with the da
 quotes and folded text as written, and a flow collection (``{...}`` / ``[...]``) that
 would make its line longer than ``WIDTH`` written as a block instead. The file is
 edited with ruamel.yaml's round-trip mode, so comments and blank lines stay where they
-are; the result is checked to mean exactly what the original meant, and written
-atomically (a temporary file in the same directory, then ``os.replace``).
+are. The result is checked to mean exactly what the original meant and to keep every
+comment and blank line with its entry (:mod:`rulebook.comments`), or the file is
+refused; it is written by :mod:`rulebook.rewrite` (atomic, mode and owner kept).
 """
 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
+import re
+from collections import Counter
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -21,22 +22,23 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
-from .comments import lost
+from .comments import lost, marks
 from .problems import InvalidInput, Problem, did_you_mean
+from .rewrite import read, replace
 from .source import load_text
 
 WIDTH = 100
 _PATTERN = ["fact", "same", "after", "before", "since", "where", "at_least", "at_most", "within"]
 ORDER: dict[str, list[str]] = {
-    "policy": ["$schema", "policy", "extends", "title", "description", "settings",
-               "guidelines", "derive", "rules", "limits"],
-    "settings": ["channels", "office_hours"],
+    "policy": ["$schema", "policy", "extends", "title", "languages", "description", "settings",
+               "guidelines", "derive", "rules", "limits", "texts"],
+    "settings": ["channels", "office_hours", "holidays"],
     "office_hours": ["days", "start", "end"],
     "derive": ["fact", "enabled", "sources", "when", "absent", "count", "at", "set"],
     "rules": ["action", "enabled", "sources", "priority", "when", "absent", "count", "to", "window",
-              "office_hours", "channel", "reason"],
-    "limits": ["enabled", "sources", "applies_to", "except", "when", "absent", "count", "until",
-               "reason"],
+              "office_hours", "channel", "logs", "reason", "draft"],
+    "limits": ["enabled", "sources", "applies_to", "except", "when", "absent", "count", "same",
+               "until", "reason"],
     "pattern": _PATTERN,
     "window": ["start", "due", "end"],
     "channel": ["default", "stated", "fallback"],
@@ -49,6 +51,8 @@ def _yaml() -> YAML:
     y.indent(mapping=2, sequence=4, offset=2)
     y.width = 4096  # never re-wrap text; long flow collections become blocks instead
     y.preserve_quotes = True
+    # [{action: a}, {channel: x}] stays a list of mappings, not [action: a, channel: x]
+    y.brace_single_entry_mapping_in_flow_sequence = True
     return y
 
 
@@ -59,7 +63,8 @@ def _reorder(node, kind: str, parent=None, key_in_parent=None) -> None:
     keys = list(node)
     wanted = [k for k in order if k in node] + [k for k in keys if k not in order]
     if wanted != keys:
-        _lead_comment_to_key(node, keys[0], parent, key_in_parent)
+        if not node.fa.flow_style():  # a {...} has no comment lines of its own
+            _lead_comment_to_key(node, keys[0], parent, key_in_parent)
         _move_keys(node, keys, wanted)
     for key, value in node.items():
         _reorder(value, _child_kind(kind, key), node, key)
@@ -134,6 +139,9 @@ def _move_keys(node: CommentedMap, keys: list, wanted: list) -> None:
     eol, follow = {}, {}
     for k in keys:
         text = _get_comment(_holder(node, k))
+        end = _take_end_comments(node[k])
+        if end:
+            text = (text or "\n") + end
         cut = text.find("\n") + 1 if "\n" in text else len(text)
         eol[k], follow[k] = text[:cut], text[cut:]
     leading = {b: follow[a] for a, b in zip(keys, keys[1:])}
@@ -148,6 +156,20 @@ def _move_keys(node: CommentedMap, keys: list, wanted: list) -> None:
         if leading.get(k):
             entry = node.ca.items.setdefault(k, [None, None, None, None])
             entry[1] = _lines(leading[k]) + list(entry[1] or [])
+
+
+def _take_end_comments(value) -> str:
+    """Comment lines ruamel.yaml keeps at the end of a block collection (after its last
+    item), removed there: they come before whatever follows the collection."""
+    text = ""
+    while isinstance(value, (CommentedMap, CommentedSeq)) and value and \
+            not value.fa.flow_style():
+        end = getattr(value.ca, "end", None)
+        if end:
+            text = "".join(t.value for t in end if isinstance(t, CommentToken)) + text
+            value.ca.end = None
+        value = value[list(value)[-1]] if isinstance(value, CommentedMap) else value[-1]
+    return text
 
 
 def _lines(text: str) -> list:
@@ -225,7 +247,14 @@ def _long_flow(data, lines: list[str], found: list) -> None:
             _long_flow(value, lines, found)
 
 
-POLICY_KEYS = ORDER["policy"]
+def _policy_keys() -> list[str]:
+    """Every top-level key a policy may have, as the policy model declares them."""
+    from .policy import Policy
+
+    return [field.alias or name for name, field in Policy.model_fields.items()]
+
+
+POLICY_KEYS = _policy_keys()
 
 
 def _is_policy(doc, file: str) -> None:
@@ -250,6 +279,8 @@ def _format_once(text: str) -> str:
     _reorder_lists(data, "policy")
     out = _dump(y, data)
     for _ in range(50):  # each round turns at least one flow collection into a block
+        if all(len(line) <= WIDTH for line in out.splitlines()):
+            break
         data = y.load(out)
         found: list = []
         _long_flow(data, out.splitlines(), found)
@@ -258,7 +289,58 @@ def _format_once(text: str) -> str:
         for node in found:
             node.fa.set_block_style()
         out = _dump(y, data)
-    return out
+    return _align_above_dash(_back_after_dash(out, _after_dash(text)))
+
+
+_ABOVE_DASH = re.compile(r"^[ \t]*#.*\n[ \t]*- ", re.MULTILINE)
+
+
+def _align_above_dash(text: str) -> str:
+    """Comment lines right above a list item start where its dash does."""
+    if not _ABOVE_DASH.search(text):
+        return text
+    lines = text.split("\n")
+    own = {m.line - 1 for m in marks(text) if m.text and not lines[m.line - 1][:m.col - 1].strip()}
+    for n in range(len(lines) - 1, 0, -1):
+        item = lines[n]
+        if not item.lstrip().startswith("- "):
+            continue
+        dash = len(item) - len(item.lstrip())
+        k = n - 1
+        while k >= 0 and k in own:
+            lines[k] = " " * dash + lines[k].lstrip()
+            k -= 1
+    return "\n".join(lines)
+
+
+_DASH_COMMENT = re.compile(r"^[ \t]*-[ \t]+#", re.MULTILINE)
+
+
+def _after_dash(text: str) -> Counter:
+    """The comments written after a bare list dash (``- # note``)."""
+    if not _DASH_COMMENT.search(text):
+        return Counter()
+    lines = text.split("\n")
+    return Counter(m.text for m in marks(text)
+                   if m.text and lines[m.line - 1][:m.col - 1].strip() == "-")
+
+
+def _back_after_dash(text: str, wanted: Counter) -> str:
+    """Put those comments back after their dash: ruamel.yaml writes them above it."""
+    if not wanted:
+        return text
+    lines = text.split("\n")
+    for m in marks(text):
+        if not wanted[m.text] or lines[m.line - 1][:m.col - 1].strip() or m.line >= len(lines):
+            continue
+        item = lines[m.line]
+        dash = len(item) - len(item.lstrip())
+        if not item.lstrip().startswith("- ") or item.lstrip().startswith("- #"):
+            continue
+        wanted[m.text] -= 1
+        lines[m.line - 1] = " " * dash + "- " + m.text
+        lines[m.line] = " " * (dash + 2) + item.lstrip()[2:]
+    return "\n".join(lines)
 
 
 def format_text(text: str, file: str = "<policy>") -> str:
@@ -271,6 +353,14 @@ def format_text(text: str, file: str = "<policy>") -> str:
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     crlf = "\r\n" in text
     body = text[len(bom):].replace("\r\n", "\n") if crlf else text[len(bom):]
+    try:
+        return bom + _format_body(body, crlf, file)
+    except RecursionError:  # the YAML library recurses once per level of nesting
+        raise InvalidInput([Problem(file, 1, 1, "nested too deeply for fmt; the file was "
+                                    "left untouched")]) from None
+
+
+def _format_body(body: str, crlf: bool, file: str) -> str:
     doc = load_text(body, file)  # refuses tags, anchors, syntax errors, located
     _is_policy(doc, file)
     out = body
@@ -290,41 +380,22 @@ def format_text(text: str, file: str = "<policy>") -> str:
     if load_text(out, file).data != doc.data:  # pragma: no cover - a ruamel.yaml defect
         raise InvalidInput([Problem(file, 1, 1, "formatting would change the meaning of this "
                                     "file; it was left untouched")])
-    missing = lost(body, out)
+    missing = lost(body, out) if out != body else []
     if missing:
         raise InvalidInput([_cannot_keep(file, m) for m in missing[:1]])
-    if crlf:
-        out = out.replace("\n", "\r\n")
-    return bom + out
+    return out.replace("\n", "\r\n") if crlf else out
 
 
 def _cannot_keep(file: str, mark) -> Problem:
-    if mark.text:
-        return Problem(file, mark.line, mark.col, "fmt cannot keep this comment where it is; "
-                       "the file was left untouched",
-                       "a comment inside a {...} or [...] that spans lines is lost: write "
-                       "that collection as a block, or move the comment to its own line")
-    return Problem(file, mark.line, mark.col, "fmt cannot keep this blank line where it is; "
-                   "the file was left untouched", "remove it, or move it between two entries")
+    what = "comment" if mark.text else "blank line"
+    return Problem(file, mark.line, mark.col, f"fmt cannot keep this {what} where it is; the "
+                   "file was left untouched",
+                   "comments and blank lines inside a {...} or [...] that spans lines, or "
+                   "right after a {...} list item, are lost: move it above the entry, or "
+                   "write that collection as a block")
 
 
 def write_atomically(path: str | Path, text: str) -> None:
-    """Replace ``path`` by ``text`` in one step: readers see the old or the new file.
-
-    A symbolic link is followed: its target is rewritten, and the link stays a link.
-    """
-    path = Path(path).resolve()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Replace ``path`` (a symbolic link is followed) by ``text`` in one step; see
+    :mod:`rulebook.rewrite` for what is kept and when it refuses."""
+    replace(read(path), text)

@@ -12,6 +12,7 @@ process locale: the same advice gives the same bytes on every machine.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Optional
 
 from babel.dates import format_datetime
@@ -39,15 +40,21 @@ def moment(value: Optional[dt.datetime], lang: str = DEFAULT, date_only: bool = 
     """A moment as a person reads it: 'Tue 3 Mar 2026, 10:00' or 'Di. 3. März 2026, 10:00'."""
     if value is None:
         return word("no fixed end", lang)
-    pattern = _PATTERNS[lang][0 if date_only else 1]
-    return format_datetime(value, pattern, tzinfo=value.tzinfo, locale=lang)
+    return _formatted(value.replace(tzinfo=None, fold=0), lang, 0 if date_only else 1)
 
 
 def column(value: Optional[dt.datetime], lang: str = DEFAULT) -> str:
     """A moment in a table column: 'Tue 03 Mar 10:00'."""
     if value is None:
         return word("open", lang)
-    return format_datetime(value, _PATTERNS[lang][2], tzinfo=value.tzinfo, locale=lang)
+    return _formatted(value.replace(tzinfo=None, fold=0), lang, 2)
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted(wall: dt.datetime, lang: str, kind: int) -> str:
+    """The wall time in one of the patterns (memoised by wall time: the patterns show no
+    zone, and a timeline's few moments are written again and again)."""
+    return format_datetime(wall, _PATTERNS[lang][kind], locale=lang)
 
 
 # The words rulebook writes itself (the policy writes the rest), by English original.
@@ -87,6 +94,15 @@ _MINUS = {"en": "minus ", "de": "minus "}
 _DATIVE_PLURAL = {"Tage": "Tagen", "Werktage": "Werktagen"}  # "innerhalb von 2 Tagen"
 
 
+_CHANNELS = {"linkedin": "LinkedIn", "in_person": "meeting in person",
+             "handwritten_note": "handwritten note"}
+
+
+def channel_name(channel: str, lang: str = DEFAULT) -> str:
+    """A channel's name for a person: 'handwritten note', 'handschriftliche Karte'."""
+    return word(_CHANNELS.get(channel, channel), lang)
+
+
 def word(english: str, lang: str = DEFAULT) -> str:
     """One of rulebook's own words in ``lang`` (English as written)."""
     return _WORDS.get(lang, {}).get(english, english)
@@ -102,3 +118,48 @@ def offset_words(offsets, lang: str = DEFAULT) -> str:
             unit = _DATIVE_PLURAL.get(unit, unit)
         parts.append(("" if o.sign > 0 else _MINUS[lang]) + f"{o.amount} {unit}")
     return _AND[lang].join(parts)
+
+
+# -- the lint: every promised language, for every text --------------------------------------
+
+def lint_languages(policy, doc, warn) -> None:
+    """Warn where a policy lacks a text in a language it promises (``languages``), or
+    where a layer rewrote a text but kept an older layer's translation of it.
+
+    Warnings, not errors: the advice then shows the first language's text instead.
+    """
+    first, promised = policy.languages[0], policy.languages[1:]
+
+    def missing(path, lang, text_path, key=False):
+        where = ".".join(("texts", lang) + tuple(str(p) for p in text_path))
+        warn(path, f"no {LANG_NAMES[lang]} text for this, though the policy promises "
+             f"languages {', '.join(policy.languages)}", f"write it under {where}", key=key)
+
+    def stale(base, lang):
+        mine = doc.file_of(base + ("reason",))
+        theirs = doc.file_of(("texts", lang) + base + ("reason",))
+        if mine == doc.file and theirs != mine:
+            warn(base + ("reason",), f"this reason is rewritten here, but its "
+                 f"{LANG_NAMES[lang]} text is still the one from {theirs}",
+                 f"translate it under texts.{lang}.{base[0]}.{base[1]}.reason")
+
+    for lang in promised:
+        if lang == first:
+            continue
+        translation = policy.texts.get(lang)
+        for section in ("rules", "limits"):
+            for eid, entry in policy.active(section).items():
+                base = (section, eid)
+                texts = getattr(translation, section).get(eid) if translation else None
+                if texts is None or not texts.reason:
+                    missing(base + ("reason",), lang, base + ("reason",))
+                else:
+                    stale(base, lang)
+                for channel, draft in getattr(entry, "draft", {}).items():
+                    other = texts.draft.get(channel) if texts is not None else None
+                    if other is None:
+                        missing(base + ("draft", channel), lang, base + ("draft", channel),
+                                key=True)
+                    elif draft.subject is not None and other.subject is None:
+                        missing(("texts", lang) + base + ("draft", channel), lang,
+                                base + ("draft", channel, "subject"), key=True)

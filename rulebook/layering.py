@@ -13,10 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+from .bounds import MAX_LAYERS
 from .problems import InvalidInput
 from .source import Document
 
-MAX_DEPTH = 8
+MAX_DEPTH = MAX_LAYERS
 
 
 def resolve(doc: Document, load_parent: Callable[[str, str], Document],
@@ -28,15 +29,22 @@ def resolve(doc: Document, load_parent: Callable[[str, str], Document],
     parent_ref = data["extends"]
     if not isinstance(parent_ref, str):
         raise InvalidInput([doc.problem(("extends",), "'extends' takes a policy name or a path")])
-    if len(_seen) >= MAX_DEPTH or doc.file in _seen:
-        raise InvalidInput([doc.problem(("extends",), "policies extend each other in a cycle "
-                                        "(or more than %d layers deep)" % MAX_DEPTH)])
+    if doc.file in _seen:
+        raise InvalidInput([doc.problem(("extends",), "policies extend each other in a cycle")])
+    if len(_seen) >= MAX_DEPTH:
+        raise InvalidInput([doc.problem(("extends",), f"more than {MAX_DEPTH} policies "
+                                        "extend each other (the limit)")])
     try:
         parent_doc = load_parent(parent_ref, doc.file)
     except InvalidInput as exc:  # a missing or unreadable parent: point at 'extends'
-        raise InvalidInput([doc.problem(("extends",), f"cannot load '{parent_ref}': {p.message}",
+        raise InvalidInput([doc.problem(("extends",), f"cannot load '{parent_ref[:200]}': {p.message}",
                                         p.hint) if p.line == 0 else p
                             for p in exc.problems]) from None
+    if not isinstance(parent_doc.data, dict):
+        what = "is empty" if parent_doc.data is None else "is not a policy (a mapping with " \
+            "'policy' and 'rules')"
+        raise InvalidInput([doc.problem(("extends",), f"cannot load '{parent_ref[:200]}': "
+                                        f"the file {what}")])
     parent = resolve(parent_doc, load_parent, _seen + (doc.file,))
     own, inherited = data.get("policy"), (parent.data or {}).get("policy")
     if own is None or own == inherited:

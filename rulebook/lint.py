@@ -9,7 +9,10 @@ alone, without any timeline:
 - a limit that forbids all contact, for good, as soon as there is an interview;
 - two rules that recommend the same action to the same person at once;
 - a guideline cited by a derivation whose fact no rule or limit reads;
-- a message draft longer than its channel allows (:mod:`rulebook.drafts`).
+- a message draft longer than its channel allows (:mod:`rulebook.drafts`);
+- a text missing in a language the policy promises (:func:`rulebook.lang.lint_languages`).
+- a test on a message's ``purpose`` that names no action; a rule that logs a thank-you
+  to no one.
 
 A guideline cited by a limit is implemented by that limit, and one cited by a
 derivation is implemented by the rules and limits that read the derived fact.
@@ -20,6 +23,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from .drafts import lint_drafts
+from .lang import lint_languages
 from .policy import Condition, Pattern, Policy, Rule
 from .problems import Problem
 from .source import Document
@@ -54,9 +58,39 @@ def lint(policy: Policy, doc: Document, complete: bool = True) -> list[Problem]:
                  f"'{a.action}' to the same person at once",
                  "make them exclusive (a 'where' test or an 'absent' pattern), or disable one",
                  key=True)
+    lint_languages(policy, doc, warn)
+    for rid, rule in policy.active("rules").items():
+        if rule.logs == "thank_you_sent" and rule.to is None:
+            warn(("rules", rid, "logs"), "doing this records nothing: a thank-you is to a "
+                 "person, and this rule names no one ('to')")
     if complete:
         _uncovered_citations(policy, doc, warn)
+        _unknown_purposes(policy, warn)
     return out
+
+
+def _unknown_purposes(policy: Policy, warn) -> None:
+    """A test on a message's ``purpose`` naming an action nothing performs never matches
+    what following this policy records: most likely a typo."""
+    from .perform import ACTION_EVENTS
+    from .problems import did_you_mean
+
+    actions = {r.action for r in policy.rules.values()} | set(ACTION_EVENTS)
+    for section in ("derive", "rules", "limits"):
+        for eid, entry in policy.active(section).items():
+            parts = [("when", name, p) for name, p in entry.when.items()]
+            parts += [("absent", i, p) for i, p in enumerate(entry.absent)]
+            parts += [("count", i, p) for i, p in enumerate(entry.count)]
+            for part, key, p in parts:
+                cond = p.where.get("purpose")
+                if cond is None:
+                    continue
+                for op, value in cond.tests():
+                    for v in (value if op == "in" else [value]) if op != "exists" else []:
+                        if isinstance(v, str) and v not in actions:
+                            warn((section, eid, part, key, "where", "purpose"),
+                                 f"no rule recommends '{v}', so no message is sent for it",
+                                 did_you_mean(v, sorted(actions)))
 
 
 def _uncovered_citations(policy: Policy, doc: Document, warn) -> None:
@@ -159,7 +193,7 @@ def _forbids_all(policy: Policy, lid: str, lim, warn) -> None:
     contact = {r.action for r in policy.active("rules").values() if r.channel is not None}
     held = contact if lim.applies_to == "all" else contact & set(lim.applies_to)
     held -= set(lim.except_)
-    if not contact or held != contact or lim.absent or lim.count:
+    if not contact or held != contact or lim.absent or lim.count or lim.same:
         return
     for name, p in lim.when.items():
         if not (_bare(p) and set(p.types) <= _ALWAYS_THERE):

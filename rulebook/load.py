@@ -18,6 +18,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from . import policy as P
+from .bounds import MAX_ENTRIES, data_problem
 from .layering import parent_path, resolve
 from .problems import InvalidInput, Problem, did_you_mean
 from .source import Document, load_file, load_text
@@ -64,9 +65,19 @@ def shipped_policies() -> list[str]:
     return sorted(p.stem for p in policies_dir().glob("*.yaml") if "." not in p.stem)  # not *.scenarios.yaml
 
 
+def _exists(path: Path) -> bool:
+    """``path.exists()``, false for a name the file system refuses (too long, NUL)."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def shipped_path(name: str) -> Path | None:
     """The path of a shipped policy called ``name``, if there is one."""
     if "/" in name or "\\" in name or name.endswith((".yaml", ".yml", ".json")):
+        return None
+    if not name or len(name) > 64 or "\0" in name:  # no shipped name is that long
         return None
     path = policies_dir() / f"{name}.yaml"
     return path if path.is_file() else None
@@ -78,17 +89,18 @@ def policy_path(ref: str) -> Path:
     if found is not None:
         return found
     path = Path(ref)
-    if not path.exists() and "/" not in ref and not ref.endswith((".yaml", ".yml", ".json")):
-        raise InvalidInput([Problem(ref, 0, 0, f"no shipped policy called '{ref}'",
+    if not _exists(path) and "/" not in ref and not ref.endswith((".yaml", ".yml", ".json")):
+        shown = ref if len(ref) <= 64 else "that name"
+        raise InvalidInput([Problem(ref, 0, 0, f"no shipped policy called '{shown}'",
                                     did_you_mean(ref, shipped_policies()))])
     return path
 
 
 def _load_parent(ref: str, child_file: str) -> Document:
     path = parent_path(ref, child_file, shipped_path)
-    if not path.exists() and "/" not in ref and not ref.endswith((".yaml", ".yml", ".json")):
-        raise InvalidInput([Problem(ref, 0, 0, "no shipped policy or file of that name",
-                                    did_you_mean(ref, shipped_policies()))])
+    if not _exists(path) and "/" not in ref and not ref.endswith((".yaml", ".yml", ".json")):
+        raise InvalidInput([Problem(ref[:200], 0, 0, "no shipped policy or file of that name",
+                                    did_you_mean(ref[:200], shipped_policies()))])
     return load_file(path)
 
 
@@ -145,6 +157,7 @@ def examine(doc: Document) -> Examined:
     if not isinstance(doc.data, dict):
         raise InvalidInput([doc.problem((), "a policy is a mapping with 'policy' and 'rules'")])
     merged = resolve(doc, _load_parent)
+    _check_entry_count(merged)  # before validating hundreds of thousands of entries
     try:
         policy, problems, complete = P.Policy.model_validate(merged.data), [], True
     except ValidationError as exc:
@@ -161,6 +174,25 @@ def examine(doc: Document) -> Examined:
 
 
 _SECTIONS = {"derive": P.Derivation, "rules": P.Rule, "limits": P.Limit}
+
+
+def _check_entry_count(doc: Document) -> None:
+    """At most ``MAX_ENTRIES`` derivations, rules and limits, layers merged."""
+    if not isinstance(doc.data, dict):
+        return
+    found = data_problem(doc.data)  # files are checked as they are read; documents built
+    if found is not None:           # from data (the API, the playground) are checked here
+        raise InvalidInput([doc.problem(found[0], found[1])])
+    total = 0
+    for section in _SECTIONS:
+        entries = doc.data.get(section)
+        if isinstance(entries, dict):
+            total += len(entries)
+            if total > MAX_ENTRIES:
+                eid = list(entries)[len(entries) - (total - MAX_ENTRIES)]
+                raise InvalidInput([doc.problem((section, eid), f"more than {MAX_ENTRIES} "
+                                                "derivations, rules and limits in one policy "
+                                                "(the limit)", key=True)])
 
 
 def _valid_part(data: dict) -> P.Policy | None:

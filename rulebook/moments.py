@@ -20,24 +20,43 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 from .advice import Advice
 from .policy import Policy
-from .timeexpr import parse_time_expr
+from .timeexpr import CALENDAR_UNITS, Offset, parse_time_expr
 from .vocabulary import NOW
 
 SECOND = dt.timedelta(seconds=1)
 MAX_MOMENTS = 20_000  # a sweep longer than this is cut short (bounded time on any input)
 
 
-def _now_offsets(policy: Policy) -> set[int]:
-    """Offsets k (seconds) such that a test flips when now = a fact's time - k.
+_OFFSETS: dict[int, tuple[Policy, frozenset]] = {}  # id -> (policy, offsets)
+
+
+def _now_offsets(policy: Policy) -> frozenset:
+    """Offsets k such that a test flips when now = a fact's time - k: seconds (int), or
+    calendar offsets (a tuple, moved on the application's calendar).
 
     ``since: d`` holds while ``at >= now - d``: k = -d. A ``where`` test against ``now +
-    k`` on a time field flips when now reaches ``field - k``.
+    k`` on a time field flips when now reaches ``field - k``. Worked out once per policy
+    (every evaluation asks, for its ``next_check_at``); the memo holds the policy, so its
+    id is not reused meanwhile.
     """
-    out: set[int] = set()
+    known = _OFFSETS.get(id(policy))
+    if known is not None and known[0] is policy:
+        return known[1]
+    out = frozenset(_offsets(policy))
+    if len(_OFFSETS) >= 256:  # a service reloading policies: forget the old ones
+        _OFFSETS.clear()
+    _OFFSETS[id(policy)] = (policy, out)
+    return out
+
+
+def _offsets(policy: Policy) -> set:
+    out: set = set()
     for section in ("derive", "rules", "limits"):
         for entry in policy.active(section).values():
             for p in entry.patterns():
-                if p.since is not None:
+                if p.since is not None and p.since.unit in CALENDAR_UNITS:
+                    out.add((Offset(-1, p.since.amount, p.since.unit),))
+                elif p.since is not None:
                     out.add(-p.since.seconds)
                 for cond in p.where.values():
                     for op, value in cond.tests():
@@ -47,7 +66,9 @@ def _now_offsets(policy: Policy) -> set[int]:
                             expr = parse_time_expr(value)
                         except ValueError:
                             continue
-                        if expr.anchor == NOW and not expr.business_days:
+                        if expr.anchor == NOW and expr.calendar:
+                            out.add(expr.offsets)
+                        elif expr.anchor == NOW and not expr.business_days:
                             out.add(expr.exact_seconds)
     return out
 
@@ -66,9 +87,16 @@ def timeline_moments(policy: Policy, timeline) -> set[dt.datetime]:
     """The moments the timeline itself brings: its events, and the flips of now-tests."""
     times = _event_times(timeline)
     out = set(times)
+    from rulebook.engine.timing import shift  # the engine's clock; it imports the language
+
+    tz = timeline.tz
     for k in _now_offsets(policy):
         for t in times:
-            flip = t - dt.timedelta(seconds=k)
+            if isinstance(k, tuple):  # now + k (calendar) reaches t when now = t - k
+                back = tuple(Offset(-o.sign, o.amount, o.unit) for o in reversed(k))
+                flip = shift(t, back, tz)
+            else:
+                flip = t - dt.timedelta(seconds=k)
             out.update((flip, flip + SECOND))
     return out
 

@@ -2,9 +2,11 @@
 
 ``simulate --follow-advice``, ``diff`` and the follow-the-advice invariants of
 ``rulebook test`` all need the same answer to "what would the timeline record if the
-candidate did this?". Only actions that leave a trace in the events vocabulary map to an
-event; preparatory ones (planning, notes, asking a referral contact, searching elsewhere)
-and actions a layer invents map to nothing.
+candidate did this?". The built-in actions that leave a trace in the events vocabulary
+map to an event (``ACTION_EVENTS``); a rule may say what its action records with
+``logs:`` (a custom action, or another event than the built-in one); the rest
+(planning, notes, asking a referral contact, searching elsewhere) map to nothing. A
+thank-you, a follow-up or a call records the action it performed as its ``purpose``.
 """
 
 from __future__ import annotations
@@ -28,24 +30,37 @@ ACTION_EVENTS: dict[str, str] = {
     "keep_promise": "materials_sent",
 }
 DEFAULT_CHANNEL = {"thank_you_sent": "email", "follow_up_sent": "email"}
+NOTHING = "nothing"  # ``logs: nothing``: doing it leaves no event
+WITH_PURPOSE = ("thank_you_sent", "follow_up_sent", "call")
 
 
 def _get(rec: Any, name: str) -> Any:
     return rec.get(name) if isinstance(rec, Mapping) else getattr(rec, name, None)
 
 
-def event_for(recommendation: Any, at: dt.datetime, *,
-              call_outcome: str = "reached") -> Optional[dict[str, Any]]:
+def logged_event(action: str, rule: Optional[str] = None, policy: Any = None) -> Optional[str]:
+    """The event type doing ``action`` records: the rule's ``logs:`` if ``policy`` has
+    that rule and it says, else the built-in table; None for nothing."""
+    if policy is not None and rule is not None:
+        found = getattr(policy, "rules", {}).get(rule)
+        if found is not None and found.logs is not None:
+            return None if found.logs == NOTHING else found.logs
+    return ACTION_EVENTS.get(action)
+
+
+def event_for(recommendation: Any, at: dt.datetime, *, call_outcome: str = "reached",
+              policy: Any = None) -> Optional[dict[str, Any]]:
     """The events-document entry recording that ``recommendation`` was done at ``at``.
 
-    ``recommendation`` is a :class:`rulebook.advice.Recommendation` or its JSON form.
+    ``recommendation`` is a :class:`rulebook.advice.Recommendation` or its JSON form;
+    ``policy`` (a :class:`rulebook.policy.Policy`) supplies the rules' ``logs:``.
     A call is assumed to end with ``call_outcome``; a call action recommended by another
     channel than the phone (the employer's stated channel) is a written follow-up on that
-    channel. Returns None for an action that
-    leaves no event (see ``ACTION_EVENTS``), or a thank-you with nobody to thank.
+    channel. Returns None for an action that leaves no event, or a thank-you with nobody
+    to thank.
     """
     action = _get(recommendation, "action")
-    kind = ACTION_EVENTS.get(action)
+    kind = logged_event(action, _get(recommendation, "rule"), policy)
     if kind is None:
         return None
     to = _get(recommendation, "to")
@@ -65,5 +80,7 @@ def event_for(recommendation: Any, at: dt.datetime, *,
         if to:
             event["to"] = to
         event["outcome"] = call_outcome
+    if kind in WITH_PURPOSE:
+        event["purpose"] = action
     event["note"] = f"done as advised: {action} ({_get(recommendation, 'rule')})"
     return event

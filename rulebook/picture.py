@@ -67,7 +67,8 @@ class Bar:
 
 
 def _person(name: Optional[str]) -> str:
-    return " ".join((name or "").split()).casefold()
+    from rulebook.engine.facts import person_key  # the one rule for matching names
+    return person_key(name or "")
 
 
 def collect(advices: Iterable[Advice], lane: int = 0) -> list[Bar]:

@@ -184,6 +184,9 @@ class Rule(_Entry):
     window: Window
     channel: ChannelChoice | None = None
     office_hours: bool = Field(default=False, description="keep the window inside office hours")
+    logs: Literal["thank_you_sent", "follow_up_sent", "call", "materials_sent", "nothing"] | None = \
+        Field(default=None, description="the event that doing this action records (with "
+              "purpose: the action); default: the built-in actions' own, else nothing")
     reason: Text = Field(description="a template, in the policy's first language")
     draft: dict[Channel, Draft] = Field(
         default_factory=dict, description="per channel, the message to start from (never sent)")
@@ -194,6 +197,10 @@ class Limit(_Entry):
 
     applies_to: Union[Literal["all"], list[Id]]
     except_: list[Id] = Field(default_factory=list, alias="except")
+    same: dict[Literal["action", "to", "channel", "rule"], str] = Field(
+        default_factory=dict,
+        description="hold back only the recommendations whose action, person (to), channel "
+                    "or rule equals a bound fact's field, e.g. {action: s.action, to: s.to}")
     until: Expr | None = Field(default=None, description="no until: in force for good")
     reason: Text = Field(description="a template, in the policy's first language")
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from .advice import Advice, Recommendation
 from .api import Rulebook
+from .engine.timing import english
 from .events import Timeline, timeline_from_document
 from .moments import sweep
 from .source import Document
@@ -48,7 +49,8 @@ class Change:
 
     def words(self) -> str:
         who = f" to {self.to}" if self.to else ""
-        return (f"{self.timeline} at {self.at:%a %d %b %Y %H:%M}: {self.action}{who}: "
+        return (f"{self.timeline} at {english(self.at, '%a %d %b %Y %H:%M')}: "
+                f"{self.action}{who}: "
                 f"{self.old} -> {self.new}")
 
 
@@ -101,7 +103,7 @@ def _state(advice: Advice) -> dict[tuple, list[tuple[str, Recommendation]]]:
 
 
 def _when(t: dt.datetime) -> str:
-    return t.strftime("%a %d %b %H:%M")
+    return english(t, "%a %d %b %H:%M")
 
 
 def _status_words(status: str, r: Recommendation) -> str:

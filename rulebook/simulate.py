@@ -18,6 +18,7 @@ from typing import Any, Optional
 
 from .advice import Advice, Recommendation
 from .api import Rulebook
+from .engine.timing import english
 from .events import Timeline, timeline_from_document
 from .moments import SECOND, Queue, advice_moments, sweep, timeline_moments
 from .perform import event_for
@@ -112,7 +113,7 @@ def simulate(book: Rulebook, timeline: Timeline, start: dt.datetime, end: dt.dat
             if not follow:
                 step.items.append(Item("due", r))
                 continue
-            event = event_for(r, moment, call_outcome=call_outcome)
+            event = event_for(r, moment, call_outcome=call_outcome, policy=policy)
             done.add(key)
             step.items.append(Item("done", r, event))
             if event is not None:
@@ -128,7 +129,7 @@ def simulate(book: Rulebook, timeline: Timeline, start: dt.datetime, end: dt.dat
 
 
 def _when(t: Optional[dt.datetime]) -> str:
-    return "open" if t is None else t.strftime("%a %d %b %H:%M")
+    return "open" if t is None else english(t, "%a %d %b %H:%M")
 
 
 def render(agenda: list[Step]) -> str:
@@ -138,7 +139,7 @@ def render(agenda: list[Step]) -> str:
     for step in agenda:
         if step.at.date() != day:
             day = step.at.date()
-            lines.append(step.at.strftime("%a %d %b %Y"))
+            lines.append(english(step.at, "%a %d %b %Y"))
         for item in step.items:
             r = item.rec
             who = f" to {r.to}" if r.to else ""

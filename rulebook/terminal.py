@@ -58,3 +58,26 @@ class Screen:
 
     def write(self, text: str) -> None:
         write(text, self.stream)
+
+
+def json_text(text: str) -> str:
+    """JSON text with the characters JSON allows raw but a terminal must not get (DEL,
+    C1 controls, bidi overrides, line separators) written as ``\\uXXXX``: the same data,
+    byte-identical whenever there were none."""
+    if text.isascii():
+        return text  # json.dumps has already escaped every C0 control
+    return "".join(f"\\u{ord(ch):04x}" if ch != "\n" and _unsafe(ch) else ch for ch in text)
+
+
+def write_json(text: str, stream=None) -> None:
+    """Write JSON text (see :func:`json_text`) to ``stream``."""
+    (sys.stdout if stream is None else stream).write(json_text(text))
+
+
+def show_file(text: str, stream=None) -> None:
+    """A user's file as it is: byte for byte into a pipe or file, escaped on a terminal."""
+    stream = sys.stdout if stream is None else stream
+    if getattr(stream, "isatty", lambda: False)():
+        stream.write(visible(text.replace("\r\n", "\n"), keep="\n\t"))
+    else:
+        stream.write(text)

@@ -5,9 +5,9 @@ A time expression names an anchor, the evaluation time ``now``, a matched fact's
 hours are exact; days and weeks are calendar days in the application's time zone (the
 wall time stays across a daylight-saving change); ``bd`` counts business days (the
 policy's working week minus its public holidays), keeping the wall time, and is only
-allowed in windows and ``until``, where the host computes them
-(:mod:`rulebook.engine.timing`). In ``where`` tests and ``since``, which durable-rules
-compares itself, a day is 24 hours (:attr:`TimeExpr.exact_seconds`).
+allowed in windows and ``until``. The host computes every calendar shift
+(:mod:`rulebook.engine.timing`): for the tests durable-rules evaluates (``where`` operands,
+``since``), it adds the shifted time to the facts as a property (:func:`shift_key`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,16 @@ _ANCHOR = re.compile(r"^\s*([a-z_][a-z0-9_]*)(?:\.([a-z_][a-z0-9_]*))?")
 DURATION_SYNTAX = "a number and a unit: 30m, 24h, 3d, 2w or 5bd (business days)"
 EXPR_SYNTAX = ("a name and offsets in m, h, d, w or bd (business days), e.g. iv + 24h, "
                "n.decision_by + 1bd, now - 14d")
+
+
+CALENDAR_UNITS = ("d", "w")  # local calendar days: not a fixed number of seconds
+
+
+def shift_key(field_key: str, offsets) -> str:
+    """The fact property that holds ``field_key`` moved by calendar ``offsets``: the host
+    works it out (:func:`rulebook.engine.timing.shift`) and durable-rules compares it."""
+    return "cal_" + field_key + "_" + "_".join(
+        f"{'p' if o.sign > 0 else 'm'}{o.amount}{o.unit}" for o in offsets)
 
 
 MAX_SECONDS = 10 * 366 * 86400  # ten years: longer is a typo, and would overflow dates
@@ -60,6 +70,11 @@ class TimeExpr:
         return any(o.unit == "bd" for o in self.offsets)
 
     @property
+    def calendar(self) -> bool:
+        """Whether it counts calendar days or weeks (not a fixed number of seconds)."""
+        return any(o.unit in CALENDAR_UNITS for o in self.offsets)
+
+    @property
     def exact_seconds(self) -> int:
         """The offset in seconds (only for expressions without business days)."""
         return sum(o.seconds for o in self.offsets)
@@ -78,9 +93,13 @@ def parse_duration(text: object) -> Offset:
     return _capped(Offset(1, int(match.group(1)), match.group(2)), text)
 
 
+def _days(offset: Offset) -> float:
+    """An offset's length in days (a business day counts as 7/5 of one, its worst case)."""
+    return offset.amount * (7 / 5 if offset.unit == "bd" else UNITS[offset.unit] / 86400)
+
+
 def _capped(offset: Offset, text: object) -> Offset:
-    days = offset.amount * (7 / 5 if offset.unit == "bd" else UNITS[offset.unit] / 86400)
-    if days * 86400 > MAX_SECONDS:
+    if _days(offset) * 86400 > MAX_SECONDS:
         raise ValueError(f"'{text}' is too long: at most ten years")
     return offset
 
@@ -100,4 +119,6 @@ def parse_time_expr(text: object) -> TimeExpr:
         offsets.append(_capped(Offset(1 if term.group(1) == "+" else -1, int(term.group(2)),
                                       term.group(3)), text))
         pos = term.end()
+    if sum(_days(o) for o in offsets) * 86400 > MAX_SECONDS:  # times must stay in the calendar
+        raise ValueError(f"'{text}' is too long: its offsets add up to more than ten years")
     return TimeExpr(match.group(1), match.group(2), tuple(offsets), text.strip())

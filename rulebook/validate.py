@@ -12,8 +12,8 @@ import re
 import string
 from dataclasses import dataclass, field
 
+from . import bounds
 from .guidelines import builtin as builtin_guidelines, catalogue
-from .lang import LANG_NAMES
 from .policy import Condition, Count, Limit, Pattern, Policy, Rule
 from .problems import Problem, did_you_mean
 from .source import Document
@@ -167,6 +167,9 @@ class _Checker:
 
     def check_pattern(self, path: tuple, p: Pattern, scope: dict[str, list[str]]) -> bool:
         uses_now = p.since is not None
+        if p.since is not None and p.since.unit == "bd":
+            self.err(path + ("since",), "business days ('bd') are only allowed in windows and "
+                     "'until'", "write days or weeks, e.g. since: 7d")
         types_ok = True
         for t in p.types:
             if t not in self.fields:
@@ -310,7 +313,49 @@ class _Checker:
             self.err(path, f"office hours end ({hours.end}) before they start "
                      f"({hours.start})")
 
+    # -- documented limits (rulebook.bounds) -------------------------------------------------
+    def check_bounds(self) -> None:
+        """Limits on what one policy compiles to: checked here, so that a policy that
+        passes `check` also evaluates (engine rules, negations, 'in' lists)."""
+        total, first_over = 0, None
+        for section in ("derive", "rules", "limits"):
+            for eid, entry in self.policy.active(section).items():
+                base = (section, eid)
+                negations = 0
+                for i, p in enumerate(entry.absent):
+                    negations += _variants(p)
+                for key, patterns in (("when", entry.when.items()),
+                                      ("absent", enumerate(entry.absent))):
+                    for name, p in patterns:
+                        for fname, cond in p.where.items():
+                            if cond.in_ is not None and len(cond.in_) > bounds.MAX_IN_VALUES:
+                                self.err(base + (key, name, "where", fname, "in"),
+                                         f"more than {bounds.MAX_IN_VALUES} values in one 'in' "
+                                         "list (the limit)")
+                if negations > bounds.MAX_NEGATIONS:
+                    self.err(base + ("absent",), f"{negations} 'absent' patterns (each value of "
+                             f"an 'in' list counts as one): at most {bounds.MAX_NEGATIONS} "
+                             "(the limit)")
+                rules = 1
+                for p in entry.when.values():
+                    rules = min(rules * _variants(p), bounds.MAX_ENGINE_RULES + 1)
+                total += rules
+                if total > bounds.MAX_ENGINE_RULES and first_over is None:
+                    first_over = base
+        if first_over is not None:
+            self.err(first_over, f"the policy compiles to more than {bounds.MAX_ENGINE_RULES:,} "
+                     "engine rules (the limit): each combination of values of the 'in' lists "
+                     "in 'when' is one rule", "use fewer or shorter 'in' lists", key=True)
+
+    def check_depth(self, strata: dict[tuple[str, str], int]) -> None:
+        for (section, eid), level in strata.items():
+            if section == "derive" and level > bounds.MAX_DERIVATION_DEPTH:
+                self.err((section, eid), f"derived facts built on derived facts more than "
+                         f"{bounds.MAX_DERIVATION_DEPTH} deep (the limit)", key=True)
+                return
+
     def run(self) -> Checked:
+        self.check_bounds()
         self.declare_derived()
         self.check_settings()
         self.check_texts()
@@ -339,7 +384,9 @@ class _Checker:
                     self.check_rule(base, entry, scope)
                 else:
                     self.check_limit(base, entry, scope, actions)
-        return Checked(self.fields, self.stratify(), self.problems)
+        strata = self.stratify()
+        self.check_depth(strata)
+        return Checked(self.fields, strata, self.problems)
 
     def check_derivation(self, base, d, scope) -> None:
         if d.at is not None and d.at not in scope:
@@ -349,7 +396,21 @@ class _Checker:
                 self.err(base + ("set", fname), "'at' is set by 'at:', not by 'set'", key=True)
             self.check_ref(base + ("set", fname), ref, scope)
 
+    def check_window_order(self, base, r: Rule) -> None:
+        """A window must not start after it is due or after it ends (same anchor only:
+        other anchors are compared when the window is computed)."""
+        w = r.window
+        if _comparable(w.start, w.due) and _later(w.start, w.due):
+            self.err(base + ("window", "start"), f"the window starts ({w.start.text}) after it "
+                     f"is due ({w.due.text})", "the start comes first: start <= due <= end")
+        if w.end is not None and _comparable(w.start, w.end) and _later(w.start, w.end):
+            # worded as the lint words it, so `rulebook check` reports it once
+            self.problems.append(self.doc.problem(
+                base + ("window", "end"), f"the window ends ({w.end.text}) before it starts "
+                f"({w.start.text}): this rule never recommends anything"))
+
     def check_rule(self, base, r: Rule, scope) -> None:
+        self.check_window_order(base, r)
         if r.to is not None:
             kind = self.check_ref(base + ("to",), r.to, scope)
             if kind is not None and field_kind(kind) != TEXT:
@@ -368,17 +429,6 @@ class _Checker:
                  "due_offset", "end_offset"}
         self.check_template(base + ("reason",), r.reason, scope, extra)
         self.check_drafts(base, r.draft, scope, extra)
-        for lang in self.policy.languages[1:]:
-            texts = self.translated("rules", base[1], lang)
-            if texts is None or not texts.reason:
-                self.missing(base + ("reason",), lang, base + ("reason",))
-            for channel, draft in r.draft.items():
-                other = texts.draft.get(channel) if texts is not None else None
-                if other is None:
-                    self.missing(base + ("draft", channel), lang, base + ("draft", channel))
-                elif draft.subject is not None and other.subject is None:
-                    self.missing(("texts", lang) + base + ("draft", channel), lang,
-                                 base + ("draft", channel, "subject"), key=True)
         for lang, translation in self.policy.texts.items():
             texts = translation.rules.get(base[1])
             if texts is not None:
@@ -396,12 +446,13 @@ class _Checker:
                 if name not in actions:
                     self.err(base + (key, i), f"no rule recommends '{name}'",
                              did_you_mean(name, actions))
+        for fname, ref in lim.same.items():
+            kind = self.check_ref(base + ("same", fname), ref, scope)
+            if kind is not None and field_kind(kind) != field_kind(TEXT):
+                self.err(base + ("same", fname), f"'{fname}' is text but '{ref}' is "
+                         f"{field_kind(kind)}")
         extra = {"until", "until_offset", "action", "to"}
         self.check_template(base + ("reason",), lim.reason, scope, extra)
-        for lang in self.policy.languages[1:]:
-            texts = self.translated("limits", base[1], lang)
-            if texts is None or not texts.reason:
-                self.missing(base + ("reason",), lang, base + ("reason",))
         for lang, translation in self.policy.texts.items():
             texts = translation.limits.get(base[1])
             if texts is not None and texts.reason:
@@ -409,17 +460,6 @@ class _Checker:
                                     extra)
 
     # -- languages ----------------------------------------------------------------------
-    def translated(self, section: str, eid: str, lang: str):
-        translation = self.policy.texts.get(lang)
-        return getattr(translation, section).get(eid) if translation is not None else None
-
-    def missing(self, path, lang: str, text_path, key: bool = False) -> None:
-        """A text the policy promises in ``lang`` (``languages``) and lacks."""
-        where = ".".join(("texts", lang) + tuple(str(p) for p in text_path))
-        self.err(path, f"no {LANG_NAMES[lang]} text for this, though the policy promises "
-                 f"languages {', '.join(self.policy.languages)}", f"write it under {where}",
-                 key=key)
-
     def check_drafts(self, base, drafts, scope, extra) -> None:
         for channel, draft in drafts.items():
             path = base + ("draft", channel)
@@ -432,8 +472,10 @@ class _Checker:
         """Translations name entries that exist (a typo would silently fall back)."""
         for lang, translation in self.policy.texts.items():
             for section in ("rules", "limits"):
+                written = self.doc.data.get(section) if isinstance(self.doc.data, dict) else None
                 for eid in getattr(translation, section):
-                    if eid not in getattr(self.policy, section):
+                    # an entry the schema rejected is still written: no second error
+                    if eid not in getattr(self.policy, section) and eid not in (written or {}):
                         self.err(("texts", lang, section, eid), f"no {section[:-1]} '{eid}' "
                                  "to translate", did_you_mean(eid, getattr(self.policy, section)),
                                  key=True)
@@ -479,6 +521,27 @@ class _Checker:
             for did in self.producers[name]:
                 strata[("derive", did)] = fact_level(name, ())
         return strata
+
+
+def _variants(p: Pattern) -> int:
+    """How many engine patterns ``p`` becomes: one per combination of its 'in' values."""
+    n = 1
+    for cond in p.where.values():
+        if cond.in_ is not None:
+            n = min(n * len(set(map(repr, cond.in_))), 10**9)
+    return n
+
+
+def _comparable(a: TimeExpr, b: TimeExpr) -> bool:
+    """Two expressions on the same anchor, both in exact units or both in business days."""
+    return (a.anchor, a.field) == (b.anchor, b.field) and a.business_days == b.business_days \
+        and all(o.unit == "bd" for o in a.offsets + b.offsets) == a.business_days
+
+
+def _later(a: TimeExpr, b: TimeExpr) -> bool:
+    if a.business_days:
+        return sum(o.sign * o.amount for o in a.offsets) > sum(o.sign * o.amount for o in b.offsets)
+    return a.exact_seconds > b.exact_seconds
 
 
 def check(policy: Policy, doc: Document) -> Checked:

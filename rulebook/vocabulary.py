@@ -14,15 +14,16 @@ TIME, INT, BOOL, TEXT = "time", "int", "bool", "text"
 
 # field -> type, or a tuple of allowed text values
 FACT_FIELDS: dict[str, dict[str, object]] = {
-    "interview_scheduled": {"starts_at": TIME, "round": INT},
-    "interview": {"round": INT},
-    "interviewer": {"name": TEXT, "email": TEXT, "phone": TEXT, "role": TEXT, "round": INT},
+    "interview_scheduled": {"starts_at": TIME, "round": INT, "final": BOOL},
+    "interview": {"round": INT, "final": BOOL},
+    "interviewer": {"name": TEXT, "email": TEXT, "phone": TEXT, "role": TEXT, "round": INT,
+                    "final": BOOL},
     "next_steps": {"decision_by": TIME, "preferred_channel": CHANNELS, "long_wait": BOOL,
                    "from": TEXT},
     "contact_details": {"name": TEXT, "email": TEXT, "phone": TEXT},
-    "thank_you_sent": {"to": TEXT, "channel": CHANNELS},
-    "follow_up_sent": {"to": TEXT, "channel": CHANNELS},
-    "call": {"to": TEXT, "outcome": ("reached", "voicemail", "no_answer")},
+    "thank_you_sent": {"to": TEXT, "channel": CHANNELS, "purpose": TEXT},
+    "follow_up_sent": {"to": TEXT, "channel": CHANNELS, "purpose": TEXT},
+    "call": {"to": TEXT, "outcome": ("reached", "voicemail", "no_answer"), "purpose": TEXT},
     "reply": {"from": TEXT, "due": TIME,
               "kind": ("no_decision", "materials_requested", "second_interview", "offer",
                        "rejection", "other")},
@@ -30,6 +31,8 @@ FACT_FIELDS: dict[str, dict[str, object]] = {
     "promise": {"what": TEXT, "due": TIME},
     "referral_contact": {"name": TEXT},
     "withdrawn": {},
+    "snoozed": {"action": TEXT, "to": TEXT, "until": TIME},
+    "dismissed": {"action": TEXT, "to": TEXT},
 }
 COMMON_FIELDS = {"at": TIME}  # every fact has a time: its event's, or its anchor's
 BUILTIN_TYPES = tuple(FACT_FIELDS)

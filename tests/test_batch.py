@@ -145,3 +145,36 @@ def test_workers_compile_the_policy_themselves(method):
         == ["modern"] * sum(b'"advice"' in x for x in lines)
     alone = [line for chunk in batch.results(book, app_lines(70), workers=1) for _, line in chunk]
     assert lines == alone
+
+
+def test_a_progress_bar_on_a_terminal_only(tmp_path):
+    import fcntl
+    import os
+    import pty
+    import select
+    import struct
+    import termios
+
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"\n".join(app_lines(40)) + b"\n")
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+    done = subprocess.run([sys.executable, "-m", "rulebook.cli", "batch", str(source),
+                           "--at", "2026-03-04T09:00:00+01:00", "--workers", "1",
+                           "-o", str(tmp_path / "out.jsonl")],
+                          stderr=slave, stdout=subprocess.PIPE, timeout=300)
+    os.close(slave)
+    shown = b""
+    while select.select([master], [], [], 2)[0]:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert done.returncode == 0
+    assert b"40 applications [" in shown  # tqdm's bar, on the terminal
+    assert b"rulebook batch: 40 ok, 0 invalid, 0 failed" in shown
+    assert len((tmp_path / "out.jsonl").read_bytes().splitlines()) == 40

@@ -161,3 +161,83 @@ def test_a_holiday_calendar_that_does_not_exist_is_a_located_error():
     with pytest.raises(InvalidInput) as err:
         Rulebook.load(text=_POLICY.replace("{country: %s}", "{country: DE, subdivision: ZZ}"))
     assert "'ZZ' is not a subdivision of DE" in str(err.value)
+
+
+_WHERE = """
+policy: where_test
+rules:
+  nudge:
+    action: nudge
+    sources: [G19]
+    when:
+      r: {fact: reply}
+    absent:
+      - {fact: follow_up_sent, after: r, where: {at: {ge: r + 2d}}}
+    window: {start: r, due: r + 5d}
+    reason: Nudge.
+  recent:
+    action: recent
+    sources: [G24]
+    when:
+      c: {fact: call, since: 1d}
+    window: {start: c, due: c + 1h}
+    reason: Recent.
+"""
+
+
+@pytest.mark.parametrize("evaluator", ["durable", "reference"])
+def test_where_and_since_count_calendar_days_too(evaluator):
+    """Durable-rules adds seconds only: the host shifts the facts' times on the calendar."""
+    book = Rulebook.load(text=_WHERE, evaluator=evaluator)
+
+    def events(sent_at):
+        return {"timezone": "America/New_York", "events": [
+            {"type": "reply", "at": "2026-10-30T10:00:00-04:00", "kind": "other"},
+            {"type": "follow_up_sent", "at": sent_at, "channel": "email"},
+            {"type": "call", "at": "2026-10-31T12:00:00-04:00", "outcome": "reached"}]}
+
+    at = "2026-11-03T09:00:00-05:00"
+    # 1 Nov 10:00 EST is two calendar days after 30 Oct 10:00 EDT, though 49 real hours
+    actions = {r.action for r in book.recommend(events("2026-11-01T10:00:00-05:00"), at).actions}
+    assert "nudge" not in actions
+    # 09:30 EST is 48.5 real hours later: more than 48 hours, yet not two calendar days
+    actions = {r.action for r in book.recommend(events("2026-11-01T09:30:00-05:00"), at).actions}
+    assert "nudge" in actions
+    # since: 1d from 1 Nov 11:30 EST reaches back to 31 Oct 11:30 EDT (25 real hours):
+    # the call of 31 Oct 12:00 is recent (24 hours back would be 12:30, after the call)
+    assert "recent" in {r.action for r in book.recommend(events(at), "2026-11-01T11:30:00-05:00")
+                        .actions}
+    assert "recent" not in {r.action for r in book.recommend(
+        events(at), "2026-11-01T12:30:00-05:00").actions}
+
+
+_COUNT = """
+policy: count_test
+rules:
+  busy:
+    action: busy
+    sources: [G20]
+    when:
+      r: {fact: reply}
+    count:
+      - {fact: call, at_least: 2, within: 1d}
+    window: {start: r, due: r + 1h}
+    reason: Busy.
+"""
+
+
+@pytest.mark.parametrize("evaluator", ["durable", "reference"])
+def test_a_count_within_days_spans_calendar_days(evaluator):
+    book = Rulebook.load(text=_COUNT, evaluator=evaluator)
+
+    def events(second):
+        return {"timezone": "Europe/Berlin", "events": [
+            {"type": "call", "at": "2026-10-24T12:00:00+02:00", "outcome": "reached"},
+            {"type": "call", "at": second, "outcome": "reached"},
+            {"type": "reply", "at": "2026-10-26T09:00:00+01:00", "kind": "other"}]}
+
+    at = "2026-10-26T09:30:00+01:00"
+    # 25 Oct 12:00 CET is one calendar day after 24 Oct 12:00 CEST (25 real hours)
+    assert [r.action for r in book.recommend(events("2026-10-25T12:00:00+01:00"), at).actions] \
+        == ["busy"]
+    assert book.recommend(events("2026-10-25T12:01:00+01:00"), at).actions == []

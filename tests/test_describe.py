@@ -42,7 +42,8 @@ def test_a_rule_in_plain_words():
         "- **To:** the interviewer",
         "- **Channel:** the employer's stated channel first, else email else handwritten note "
         "else letter",
-        "- **Held back by:** offer received, rejected, withdrawn",
+        "- **Held back by:** offer received, rejected, withdrawn, snoozed, snoozed for person, "
+        "dismissed, dismissed for person",
         "- **Guidelines:** G5 (thank each interviewer individually); G6 (send the thank-you "
         "promptly); G7 (email first, a handwritten note optional); G8 (keep the thank-you short "
         "and specific); G9 (say when you will check in); G21 (a second interview earns the "

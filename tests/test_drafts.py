@@ -163,8 +163,9 @@ def test_the_follow_up_email_follows_g10(books):
         assert part in body, part
 
 
-def test_the_reply_to_a_no_decision_update_is_two_sentences(books):
-    middle = _middle(_render(books["standard"], "reply_to_update", "email", "en").body)
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_reply_to_a_no_decision_update_is_two_sentences(books, lang):
+    middle = _middle(_render(books["standard"], "reply_to_update", "email", lang).body)
     assert len(re.findall(r"[.!?](\s|$)", middle)) == 2, middle
 
 

@@ -7,6 +7,7 @@ import pytest
 from rulebook import fmt as F
 from rulebook.cli import main
 from rulebook.load import policies_dir
+from rulebook.problems import InvalidInput
 from rulebook.source import load_text
 
 MESSY = """\
@@ -129,7 +130,7 @@ def test_a_failed_write_leaves_the_original_and_no_temporary(tmp_path, monkeypat
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(InvalidInput, match="cannot write file: disk full"):
         F.write_atomically(path, CANONICAL)
     assert path.read_text() == MESSY
     assert [p.name for p in tmp_path.iterdir()] == ["coach.yaml"]

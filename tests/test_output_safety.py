@@ -95,7 +95,8 @@ def test_table_and_explain_escape_names(tmp_path, capsys):
         assert _safe(capsys.readouterr().out, keep="\n")
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=max(5, settings.default.max_examples // 7), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
        .filter(lambda s: s.strip()))
 def test_any_name_reaches_the_table_escaped(tmp_path, capsys, name):
@@ -130,3 +131,36 @@ def test_a_hostile_policy_value_is_escaped_in_check(tmp_path, capsys):
     captured = capsys.readouterr()
     assert _safe(captured.err, keep="\n") and _safe(captured.out, keep="\n")
     assert all(line.startswith(str(path)) for line in captured.err.splitlines())
+
+
+def test_json_outputs_escape_losslessly(tmp_path, capsys):
+    name = f"Dana\x7f\x85\x9b{BIDI}\u2028Lee"
+    events = _events(tmp_path, name)
+    for command in (["recommend", "--format", "json"], ["explain", "--format", "json"]):
+        assert main(command + [str(events), "--at", "2026-03-02T12:00:00Z"]) == 0
+        out = capsys.readouterr().out
+        assert _safe(out, keep="\n")
+        back = json.dumps(json.loads(out), ensure_ascii=False)  # the same data, parsed
+        assert "Dana\x7f" in back and "\u202e\u2066\u2069\u200f" in back
+
+
+def test_a_file_is_shown_as_it_is_to_a_pipe_and_escaped_on_a_terminal():
+    from rulebook.terminal import show_file
+
+    class Out(list):
+        def __init__(self, tty):
+            super().__init__()
+            self.tty = tty
+
+        def isatty(self):
+            return self.tty
+
+        def write(self, text):
+            self.append(text)
+
+    text = f"policy: p\r\ntitle: \u202eevil\tx\r\n"
+    pipe, tty = Out(False), Out(True)
+    show_file(text, pipe)
+    show_file(text, tty)
+    assert "".join(pipe) == text
+    assert "".join(tty) == "policy: p\ntitle: \\u202eevil\tx\n"

@@ -4,7 +4,8 @@ A coach layers a policy on the standard one to thank by handwritten note within 
 hours, makes three typos, checks, fixes, formats, compares with the standard policy and
 explains a timeline; then cites a guideline of their own, writes a scenario with a
 deadline and "nothing else" (a typo in it is caught, and `exactly` shows what was
-forgotten), and describes what the layer changes in plain words.
+forgotten), adds a limit with a count ("three unanswered contacts, then stop") and a
+scenario for it, and describes what the layer changes in plain words.
 """
 
 from pathlib import Path
@@ -51,6 +52,36 @@ scenarios:
       - {action: send_thank_you, to: Sam Ortiz, channel: handwriten_note,
          due_by: 2026-03-04T10:00:00+01:00}
     exactly: [expect]
+"""
+
+
+COUNT_LIMIT = """
+  three_contacts:
+    # Three contacts and no answer: my clients move on.
+    sources: [MP2]
+    applies_to: [follow_up_call, retry_call, check_in, periodic_check_in, final_nudge,
+                 send_follow_up_email]
+    when:
+      s: {fact: silence}
+    count:
+      - {fact: contact, after: s, at_least: 3}
+    reason: Three contacts since the interview and no answer; leave it there.
+
+# My clients read English (standard also promises German, which this limit lacks).
+languages: [en]
+"""
+COUNT_SCENARIO = """  - name: the third unanswered contact ends the follow-up, for good
+    events:
+      timezone: Europe/Berlin
+      events:
+        - {type: interview, at: 2026-03-02T10:00:00+01:00, interviewers: [{name: Dana Lee}]}
+        - {type: thank_you_sent, at: 2026-03-02T18:00:00+01:00, to: Dana Lee, channel: email}
+        - {type: call, at: 2026-03-09T10:00:00+01:00, outcome: voicemail}
+        - {type: follow_up_sent, at: 2026-03-16T10:00:00+01:00, channel: email}
+        - {type: call, at: 2026-03-27T10:00:00+01:00, outcome: no_answer}
+    at: 2026-03-27T11:00:00+01:00
+    held_back: [{action: final_nudge, limit: three_contacts, until: null}]
+    exactly: [held_back]
 """
 
 
@@ -160,7 +191,19 @@ def test_walkthrough(policy, capsys):
     assert "guidelines exercised: G3, G4, G5" in out and out.count("MP1") == 1
     assert out.endswith("passed: 1 scenarios, 0 invariants\n")
 
-    # 8. the layer in plain words: only what it changes
+    # 8. a count: three unanswered contacts, then stop for good (a guideline of its own)
+    text = policy.read_text().replace(
+        "\nrules:", "  MP2: Three contacts without an answer are enough; then move on.\n\nrules:")
+    policy.write_text(text + "\nlimits:" + COUNT_LIMIT)
+    assert cli(capsys, "check", "--strict", str(policy)) == (0, "", "")
+    scenarios.write_text(scenarios.read_text() + COUNT_SCENARIO)
+    code, out, _ = cli(capsys, "test", str(policy), "--examples", "0")
+    assert code == 0, out
+    assert out.splitlines()[1] == ("ok    scenario: the third unanswered contact ends the "
+                                   "follow-up, for good")
+    assert "MP2" in out.split("guidelines exercised:")[1].splitlines()[0]
+
+    # 9. the layer in plain words: only what it changes
     code, out, _ = cli(capsys, "describe", "standard", "--diff", str(policy))
     assert code == 0
     assert out.splitlines()[:9] == [
@@ -170,3 +213,18 @@ def test_walkthrough(policy, capsys):
         "- **Due by:** 48 hours after the interview",
         "  (was: 24 hours after the interview)",
         "- **Channel:** the employer's stated channel first, else handwritten note else email"]
+    assert block_of(out, "### three_contacts: new limit") == [
+        "- **Stops:** follow up call, retry call, check in, periodic check in, final nudge, "
+        "send follow up email",
+        "- **When:** for each silence (s)",
+        "- **Only if there are:** at least 3 of: a contact after the silence",
+        "- **For how long:** for good",
+        "- **Guidelines:** MP2 (Three contacts without an answer are enough; then move on.)"]
+
+
+def block_of(text: str, title: str) -> list[str]:
+    lines = text.splitlines()
+    start = lines.index(title) + 2
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith(("-", "  "))),
+               len(lines))
+    return lines[start:end]

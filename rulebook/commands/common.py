@@ -6,12 +6,13 @@ import sys
 
 from ..api import as_moment
 from ..events import Timeline, load_timeline
+from ..source import read_stream
 
 
 def read_events(source: str) -> Timeline:
     """An events document from a path, or from standard input for ``-``."""
     if source == "-":
-        return load_timeline("<stdin>", text=sys.stdin.read())
+        return load_timeline("<stdin>", text=read_stream(sys.stdin))
     return load_timeline(source)
 
 

@@ -15,6 +15,7 @@ import sys
 from ..api import Rulebook
 from ..explain import explain, render, to_data
 from ..problems import InvalidInput, Problem, did_you_mean
+from ..terminal import write_json
 from .common import moment_arg, read_events
 
 
@@ -38,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
     timeline = read_events(args.events)
     _, verdicts = explain(book, timeline, moment_arg(args.at), only=args.rule)
     if args.format == "json":
-        sys.stdout.write(json.dumps(to_data(verdicts, timeline.tz), indent=2,
-                                    ensure_ascii=False) + "\n")
+        write_json(json.dumps(to_data(verdicts, timeline.tz), indent=2,
+                              ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(render(verdicts, timeline.tz))
     return 0

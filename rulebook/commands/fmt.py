@@ -1,7 +1,10 @@
 """Rewrite policies in the canonical layout, keeping comments; --check only reports.
 
-Idempotent; each file is replaced atomically or left as it was. With --check, exit 1
-if any file is not canonical (for CI); invalid YAML is an error (exit 2).
+Idempotent; each file is replaced atomically or left as it was. Every comment and blank
+line stays with its entry, or the file is refused; a byte-order mark, CRLF line ends,
+mode and owner are kept; a read-only or hard-linked file is refused (exit 2), not
+replaced. With --check, exit 1 if any file is not canonical (for CI); invalid YAML or a
+file that is not a policy is an error (exit 2).
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..fmt import format_text, write_atomically
+from ..fmt import format_text
 from ..load import policy_path
 from ..problems import InvalidInput, Problem
+from ..rewrite import read, read_stream, replace
+from ..terminal import visible
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -27,30 +32,28 @@ def run(args: argparse.Namespace) -> int:
     unformatted = []
     for ref in args.policies:
         if ref == "-":  # for editors: a buffer in, the formatted buffer out
-            sys.stdout.write(format_text(sys.stdin.read(), "<stdin>"))
+            text = format_text(read_stream(sys.stdin), "<stdin>")
+            if hasattr(sys.stdout, "buffer"):  # bytes: CRLF goes out as it came in
+                sys.stdout.flush()
+                sys.stdout.buffer.write(text.encode("utf-8"))
+            else:
+                sys.stdout.write(text)
             continue
         path = Path(policy_path(ref))
         try:
-            text = path.read_text(encoding="utf-8")
-            new = format_text(text, str(path))
+            found = read(path)
+            new = format_text(found.text, str(path))
+            if new == found.text:
+                continue
+            unformatted.append(path)
+            if args.check:
+                print(visible(f"{path}: not in the canonical layout (run: rulebook fmt {path})"))
+                continue
+            replace(found, new)
         except InvalidInput as exc:
             problems += exc.problems
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(str(path), 0, 0, f"cannot read file: {exc}"))
-            continue
-        if new == text:
-            continue
-        unformatted.append(path)
-        if args.check:
-            print(f"{path}: not in the canonical layout (run: rulebook fmt {path})")
-            continue
-        try:
-            write_atomically(path, new)
-        except OSError as exc:
-            problems.append(Problem(str(path), 0, 0, f"cannot write file: {exc}"))
-            continue
-        print(f"formatted {path}")
+        print(visible(f"formatted {path}"))
     if problems:
         raise InvalidInput(problems)
     return 1 if args.check and unformatted else 0

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from ..guidelines import BUILTIN, builtin, catalogue, order
 from ..load import load_policy
-from ..terminal import write
+from ..terminal import write, write_json
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -28,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         data = [{"id": g.id, "title": g.title, "text": g.text, "origin": g.origin}
                 for g in items]
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        write_json(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return 0
     for g in items:
         if g.origin == BUILTIN:

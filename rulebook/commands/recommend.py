@@ -10,6 +10,7 @@ import sys
 
 from ..api import Rulebook
 from ..lang import DEFAULT, LANGS
+from ..terminal import write_json
 from .common import moment_arg, read_events
 from .table import render_table
 
@@ -31,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
     timeline = read_events(args.events)
     lang = args.lang or timeline.lang or DEFAULT
     advice = book.recommend(timeline, moment_arg(args.at), lang=lang)
-    sys.stdout.write(advice.to_json() if args.format == "json"
-                     else render_table(advice, lang, drafts=args.drafts))
+    if args.format == "json":
+        write_json(advice.to_json())
+    else:  # every line escaped by render_table
+        sys.stdout.write(render_table(advice, lang, drafts=args.drafts))
     return 0

@@ -15,6 +15,7 @@ import sys
 
 from ..api import Rulebook
 from ..replay import replay
+from ..terminal import write
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.buffer.write(result.to_json())
     else:
-        sys.stdout.write(result.render(book, args.examples))
+        write(result.render(book, args.examples))
     for problem in result.problems:
         print(problem, file=sys.stderr)
     if result.problems:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import sys
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -19,6 +18,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarStrin
 
 from ..fmt import format_text
 from ..load import load_policy, policy_path
+from ..terminal import show_file, write_json
 
 _FLOW_KEYS = {"window", "channel", "office_hours", "set", "same", "where"}
 _SECTIONS = ("derive", "rules", "limits")
@@ -89,9 +89,9 @@ def run(args: argparse.Namespace) -> int:
         if data is None:
             from ..source import load_file
             data = load_file(policy_path(args.policy)).data
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        write_json(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     elif args.resolved:
-        sys.stdout.write(resolved_yaml(loaded))
+        show_file(resolved_yaml(loaded))
     else:
-        sys.stdout.write(Path(policy_path(args.policy)).read_text(encoding="utf-8"))
+        show_file(Path(policy_path(args.policy)).read_text(encoding="utf-8"))
     return 0

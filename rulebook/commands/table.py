@@ -10,7 +10,7 @@ import re
 import textwrap
 
 from ..advice import Advice, HeldBack, Recommendation
-from ..lang import DEFAULT, column, word
+from ..lang import DEFAULT, channel_name, column, word
 from ..terminal import visible
 
 WIDTH = 88
@@ -40,7 +40,7 @@ def _row(rec: Recommendation, lang: str, drafts: bool) -> list[str]:
 
 def draft_lines(rec: Recommendation, lang: str = DEFAULT, indent: str = "      ") -> list[str]:
     """A draft as indented lines: a heading, the subject, then the body's paragraphs."""
-    out = [f"    {word('Draft', lang)} ({rec.channel.replace('_', ' ')}):"]
+    out = [f"    {word('Draft', lang)} ({channel_name(rec.channel, lang)}):"]
     if rec.draft.subject:
         out.append(f"{indent}{word('Subject', lang)}: {rec.draft.subject}")
         out.append(indent.rstrip())

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from typing import Any, Callable, Optional
 
-
+from ..engine.timing import english
 from .simulation import follow_advice
 
 __all__ = ["INVARIANTS", "InvariantFailure", "STATUS_ACTIONS", "allowed_after", "contact_gap",
@@ -219,13 +219,13 @@ def no_pestering(book, events: dict, at: dt.datetime, *, days: int = 42,
         def fail(message: str) -> None:
             raise InvariantFailure("no_pestering", message + "; following the advice from "
                                    f"{at.isoformat()} did: " + ("; ".join(
-                                       f"{d.at:%a %d %b %H:%M} {_who(d.recommendation)}"
+                                       f"{english(d.at, '%a %d %b %H:%M')} {_who(d.recommendation)}"
                                        for d in contacts) or "nothing yet"),
                                    _snapshot(sim), now)
 
         both = sorted({r.action for r in advice.actions if r.action in status_actions})
         if len(both) > 1:
-            fail(f"{' and '.join(both)} are both to do now, at {now:%a %d %b %H:%M}: two "
+            fail(f"{' and '.join(both)} are both to do now, at {english(now, '%a %d %b %H:%M')}: two "
                  "status contacts at once")
         if len(contacts) == checked[0]:
             return
@@ -243,14 +243,14 @@ def no_pestering(book, events: dict, at: dt.datetime, *, days: int = 42,
         recent = [t for t in before if d.at - t < gap]
         if recent:
             fail(f"two status contacts {d.at - max(recent)} apart: {_who(d.recommendation)} "
-                 f"on {d.at:%a %d %b %H:%M} repeats the contact of "
-                 f"{max(recent):%a %d %b %H:%M} (the policy's gap: {gap})")
+                 f"on {english(d.at, '%a %d %b %H:%M')} repeats the contact of "
+                 f"{english(max(recent), '%a %d %b %H:%M')} (the policy's gap: {gap})")
         stated = [e.decision_by for e in timeline.events
                   if e.type == "next_steps" and e.decision_by is not None and e.at <= d.at]
         told = [s for s in stated if s > d.at]
         if told:
-            fail(f"{_who(d.recommendation)} on {d.at:%a %d %b} comes before the stated "
-                 f"decision date {min(told):%a %d %b}")
+            fail(f"{_who(d.recommendation)} on {english(d.at, '%a %d %b')} comes before the "
+                 f"stated decision date {english(min(told), '%a %d %b')}")
 
     follow_advice(book, events, at, days=days, employer=employer, on_advice=look)
 
@@ -309,9 +309,9 @@ def keeps_in_touch(book, events: dict, at: dt.datetime, *, days: int = 150,
     after contacts went unanswered, never before the first."""
     from rulebook.api import as_timeline
 
-    if _closed(events) or not any(e.get("type") == "interview"
-                                  for e in events.get("events", [])):
-        return
+    types = {e.get("type") for e in events.get("events", [])}
+    if _closed(events) or "interview" not in types or types & {"snoozed", "dismissed"}:
+        return  # over, not started, or the candidate steers the contacts
     sim = follow_advice(book, events, at, days=days, step=dt.timedelta(days=7))
     end = sim.checked_at[-1]
     evs = [e for e in as_timeline(sim.events).events if e.at <= end]
@@ -332,7 +332,7 @@ def keeps_in_touch(book, events: dict, at: dt.datetime, *, days: int = 150,
     def fail(message: str) -> None:
         raise InvariantFailure("keeps_in_touch", message + "; following the advice from "
                                f"{at.isoformat()} with an employer who never answers did: "
-                               + ("; ".join(f"{d.at:%a %d %b %Y} {_who(d.recommendation)}"
+                               + ("; ".join(f"{english(d.at, '%a %d %b %Y')} {_who(d.recommendation)}"
                                             for d in sim.done) or "nothing"),
                                sim.events, end)
 
@@ -341,10 +341,10 @@ def keeps_in_touch(book, events: dict, at: dt.datetime, *, days: int = 150,
         for a, b in zip(points, points[1:]):
             if b - a > long_wait_every:
                 fail(f"they said the decision will take a while, and no note went out "
-                     f"from {a:%a %d %b %Y} to {b:%a %d %b %Y}")
+                     f"from {english(a, '%a %d %b %Y')} to {english(b, '%a %d %b %Y')}")
     elif not [t for t in touches if t > word] and end - quiet > first_within:
         fail(f"no status contact in the {(end - quiet).days} days since "
-             f"{quiet:%a %d %b %Y} (the employer's last word or stated date)")
+             f"{english(quiet, '%a %d %b %Y')} (the employer's last word or stated date)")
 
 
 def done_is_done(book, events: dict, at: dt.datetime, *, days: int = 21,

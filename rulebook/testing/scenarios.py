@@ -137,7 +137,8 @@ class Outcome:
 
 
 def _person(name: Optional[str]) -> Optional[str]:
-    return None if name is None else " ".join(name.split()).casefold()
+    from rulebook.engine.facts import person_key  # the one rule for matching names
+    return None if name is None else person_key(name)
 
 
 def scenario_path(policy_path: Path) -> Path:

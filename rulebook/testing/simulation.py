@@ -54,6 +54,7 @@ def follow_advice(book, events: dict[str, Any], start: dt.datetime, *,
     look at each one; ``employer(event, at)`` returns the events answering a contact.
     """
     doc = {**events, "events": list(events.get("events", []))}
+    policy = book.loaded.policy
     end = start + dt.timedelta(days=days)
     sim = Simulation(doc)
     at = start
@@ -63,14 +64,14 @@ def follow_advice(book, events: dict[str, Any], start: dt.datetime, *,
         if on_advice is not None:
             on_advice(at, advice, sim)
         todo = [(r.window.due, i, r) for i, r in enumerate(advice.actions)
-                if event_for(r, r.window.due) is not None]
+                if event_for(r, r.window.due, policy=policy) is not None]
         due_now = [t for t in todo if t[0] <= at]
         if not due_now:  # ask again when the next one falls due or opens, or a step later
             later = [t for t in _openings(advice) if t > at]
             at = min([at + step] + [t[0] for t in todo] + later)
             continue
         _, _, rec = min(due_now, key=lambda x: (x[0], x[1]))
-        event = event_for(rec, at, call_outcome=call_outcome)
+        event = event_for(rec, at, call_outcome=call_outcome, policy=policy)
         doc["events"].append(event)
         sim.done.append(Done(at, rec, event))
         if employer is not None:

@@ -26,6 +26,8 @@ KINDS = ("no_decision", "materials_requested", "second_interview", "offer", "rej
          "other")
 EVENT_TYPES = tuple(FACT_FIELDS)  # the timeline's event types (interviewer is not one)
 EVENT_TYPES = tuple(t for t in EVENT_TYPES if t != "interviewer")
+# actions a candidate may snooze or dismiss: the shipped policies' most common ones
+ACTIONS = ("send_thank_you", "follow_up_call", "check_in", "send_follow_up_email", "write_notes")
 
 
 # -- events and timelines -----------------------------------------------------------------
@@ -59,8 +61,12 @@ def _maybe(draw, strategy, chance: int = 2):
 
 @st.composite
 def events(draw, types: Optional[tuple[str, ...]] = None, names: tuple[str, ...] = NAMES,
-           zone: str = "UTC", when: Optional[st.SearchStrategy] = None) -> dict[str, Any]:
-    """One event of the events document, as a dict (any type, or one of ``types``)."""
+           zone: str = "UTC", when: Optional[st.SearchStrategy] = None,
+           extras: frozenset = frozenset()) -> dict[str, Any]:
+    """One event of the events document, as a dict (any type, or one of ``types``).
+
+    ``extras`` names optional fields to draw too (``purpose``, ``final``): only for
+    policies that read them, so that other seeds keep giving the same timelines."""
     kind = draw(st.sampled_from(types or EVENT_TYPES))
     when = moments() if when is None else when
     at = draw(when)
@@ -76,6 +82,8 @@ def events(draw, types: Optional[tuple[str, ...]] = None, names: tuple[str, ...]
             e["interviewers"] = people
         if draw(st.booleans()):
             e["round"] = draw(st.integers(1, 3))
+        if "final" in extras and draw(st.integers(0, 3)) == 0:
+            e["final"] = draw(st.booleans())
     elif kind == "next_steps":
         for key, value in (("decision_by", st.builds(lambda m: _iso(m, zone), later)),
                            ("preferred_channel", st.sampled_from(CHANNELS)),
@@ -97,6 +105,9 @@ def events(draw, types: Optional[tuple[str, ...]] = None, names: tuple[str, ...]
         if to is not None:
             e["to"] = to
         e["outcome"] = draw(st.sampled_from(OUTCOMES))
+    if "purpose" in extras and kind in ("thank_you_sent", "follow_up_sent", "call") \
+            and draw(st.integers(0, 2)) == 0:
+        e["purpose"] = draw(st.sampled_from(PURPOSES))
     elif kind == "reply":
         e["kind"] = draw(st.sampled_from(KINDS))
         frm = _maybe(draw, names_st)
@@ -110,6 +121,13 @@ def events(draw, types: Optional[tuple[str, ...]] = None, names: tuple[str, ...]
         e["due"] = _iso(draw(later), zone)
     elif kind == "referral_contact":
         e["name"] = draw(names_st)
+    elif kind in ("snoozed", "dismissed"):
+        e["action"] = draw(st.sampled_from(ACTIONS))
+        to = _maybe(draw, names_st)
+        if to is not None:
+            e["to"] = to
+        if kind == "snoozed":
+            e["until"] = _iso(draw(later), zone)
     return e
 
 
@@ -123,9 +141,10 @@ def timelines(draw, policy=None, min_events: int = 0, max_events: int = 10,
     Given a policy (a :class:`rulebook.policy.Policy` or a loaded one), the text values
     its conditions test for are mixed into the names, so its conditions can hold.
     """
-    names, types = NAMES, EVENT_TYPES
+    names, types, extras = NAMES, EVENT_TYPES, frozenset()
     if policy is not None:
         names = tuple(sorted(set(NAMES) | set(_text_literals(policy))))
+        extras = _optional_fields_read(policy)
         read = _types_read(policy)
         if read and draw(st.integers(0, 4)):  # mostly the events the policy reads
             types = tuple(sorted(read))
@@ -133,11 +152,12 @@ def timelines(draw, policy=None, min_events: int = 0, max_events: int = 10,
     # few distinct instants, so that ties are common
     instants = draw(st.lists(moments(), min_size=1, max_size=6))
     when = st.one_of(st.sampled_from(instants), moments())
-    evs = draw(st.lists(events(types=types, names=names, zone=zone, when=when),
+    evs = draw(st.lists(events(types=types, names=names, zone=zone, when=when, extras=extras),
                         min_size=min_events, max_size=max_events))
     if interview_first or (interview_first is None and evs and draw(st.integers(0, 2)) == 0):
         first = st.just(min(instants)) if interview_first else when
-        evs.insert(0, draw(events(types=("interview",), names=names, zone=zone, when=first)))
+        evs.insert(0, draw(events(types=("interview",), names=names, zone=zone, when=first,
+                                  extras=extras)))
     if interview_first and draw(st.booleans()):  # how stories end
         ending = draw(st.sampled_from(["rejection", "offer", "withdrawn"]))
         late = st.builds(lambda h: min(instants) + dt.timedelta(hours=h), st.integers(1, 24 * 20))
@@ -172,6 +192,21 @@ def _types_read(policy) -> set[str]:
     return out & set(EVENT_TYPES)
 
 
+def _optional_fields_read(policy) -> frozenset:
+    """The optional event fields (``purpose``, ``final``) a policy's patterns read."""
+    policy = _model(policy)
+    out = set()
+    for section in ("derive", "rules", "limits"):
+        for entry in policy.active(section).values():
+            for p in entry.patterns():
+                out.update(p.where)
+                out.update(p.same)
+                out.update(r.split(".", 1)[-1] for r in p.same.values())
+            if section == "derive":
+                out.update(r.split(".", 1)[-1] for r in entry.set.values())
+    return frozenset(out & {"purpose", "final"})
+
+
 def _text_literals(policy) -> list[str]:
     policy = _model(policy)
     out = []
@@ -199,7 +234,8 @@ def evaluation_times(doc: dict[str, Any]) -> st.SearchStrategy[dt.datetime]:
 # -- policies ------------------------------------------------------------------------------
 
 # text literals: names, and one that looks like a reference to a bound fact's field
-TEXTS = NAMES + ("someone@example.com", "r0.name", "d0.to")
+PURPOSES = ("call_them", "write_them")  # what sent messages and calls were for
+TEXTS = NAMES + ("someone@example.com", "r0.name", "d0.to") + PURPOSES
 ACTIONS = ("call_them", "write_them", "wait_quietly", "thank_them")
 _TIME_UNITS = ("m", "h", "d", "w")
 
@@ -526,6 +562,17 @@ def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
     if draw(st.integers(0, 5)) == 0:
         events.append({"type": "referral_contact", "name": "Kim Park",
                        "at": _iso(start - dt.timedelta(days=3), zone)})
+    if draw(st.integers(0, 4)) == 0:  # the candidate puts an action off, or drops it
+        kind = draw(st.sampled_from(("snoozed", "dismissed")))
+        put: dict[str, Any] = {"type": kind, "at": _iso(interview + dt.timedelta(
+            hours=draw(st.integers(1, 24 * 10))), zone),
+            "action": draw(st.sampled_from(("send_thank_you", "check_in", "follow_up_call",
+                                            "continue_search", "final_nudge")))}
+        if draw(st.booleans()):
+            put["to"] = draw(st.sampled_from(people))
+        if kind == "snoozed":
+            put["until"] = _iso(interview + dt.timedelta(days=draw(st.integers(2, 20))), zone)
+        events.append(put)
     if draw(st.integers(0, 3)) == 0:  # an ending
         end = clock + dt.timedelta(hours=draw(st.integers(1, 24 * 20)))
         kind = draw(st.sampled_from(("rejection", "offer", "withdrawn")))
