@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import weakref
 from typing import Iterable, Iterator, Optional, Sequence
 
 from .advice import Advice
@@ -27,7 +28,7 @@ SECOND = dt.timedelta(seconds=1)
 MAX_MOMENTS = 20_000  # a sweep longer than this is cut short (bounded time on any input)
 
 
-_OFFSETS: dict[int, tuple[Policy, frozenset]] = {}  # id -> (policy, offsets)
+_OFFSETS: dict[int, frozenset] = {}  # id(policy) -> offsets, while that policy lives
 
 
 def _now_offsets(policy: Policy) -> frozenset:
@@ -36,17 +37,14 @@ def _now_offsets(policy: Policy) -> frozenset:
 
     ``since: d`` holds while ``at >= now - d``: k = -d. A ``where`` test against ``now +
     k`` on a time field flips when now reaches ``field - k``. Worked out once per policy
-    (every evaluation asks, for its ``next_check_at``); the memo holds the policy, so its
-    id is not reused meanwhile.
+    (every evaluation asks, for its ``next_check_at``); the memo forgets a policy when it
+    is gone, so recompiling again and again holds no memory (tests/test_leak.py).
     """
     known = _OFFSETS.get(id(policy))
-    if known is not None and known[0] is policy:
-        return known[1]
-    out = frozenset(_offsets(policy))
-    if len(_OFFSETS) >= 256:  # a service reloading policies: forget the old ones
-        _OFFSETS.clear()
-    _OFFSETS[id(policy)] = (policy, out)
-    return out
+    if known is None:
+        known = _OFFSETS[id(policy)] = frozenset(_offsets(policy))
+        weakref.finalize(policy, _OFFSETS.pop, id(policy), None)
+    return known
 
 
 def _offsets(policy: Policy) -> set:

@@ -12,6 +12,7 @@ mid-write, it removes its temporary file before dying of the same signal.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import signal
 import stat
@@ -21,7 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import InvalidInput, Problem
-from .source import MAX_BYTES
+from .source import MAX_BYTES, read_text
+from .source import read_stream as source_stream
+
+BOM = b"\xef\xbb\xbf"
 
 _SIGNALS = [s for s in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, s)]
 
@@ -40,44 +44,32 @@ def _refuse(path, message: str, hint: str = "") -> InvalidInput:
 
 
 def read(path: str | Path) -> Read:
-    """Read a regular file of at most MAX_BYTES as UTF-8, line ends untouched.
-
-    A FIFO, a device or a directory is refused without reading (or waiting on) it.
-    """
+    """Read a file through :func:`rulebook.source.read_text` (regular files only, size
+    capped, UTF-8 located), keeping a byte-order mark and line ends as they are."""
     name = str(path)
     try:
         real = Path(path).resolve()
-        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        st = os.stat(real)  # before reading: a change while fmt runs is then caught
     except FileNotFoundError:
-        raise _refuse(name, "cannot read file: no such file") from None
-    except OSError as exc:
-        raise _refuse(name, f"cannot read file: {exc.strerror or exc}") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise _refuse(name, "cannot read file: not a regular file")
-        with os.fdopen(os.dup(fd), "rb") as f:
-            data = f.read(MAX_BYTES + 1)
-    finally:
-        os.close(fd)
-    return Read(real, _decode(data, name), st)
+        raise _refuse(name, "no such file") from None
+    except (OSError, ValueError, RuntimeError):  # a loop of links, a NUL in the name...
+        real, st = Path(path), None  # read_text says what is wrong
+    text = read_text(path)  # problems name the file as the user gave it
+    st = st or os.stat(real)
+    if text:
+        with open(real, "rb") as f:
+            if f.read(len(BOM)) == BOM:
+                text = "\ufeff" + text
+    return Read(real, text, st)
 
 
 def read_stream(stream, name: str = "<stdin>") -> str:
-    """Standard input as bytes, at most MAX_BYTES, so line ends and a BOM stay as sent."""
+    """Standard input through :func:`rulebook.source.read_stream`, BOM kept."""
     raw = getattr(stream, "buffer", None)
     data = raw.read(MAX_BYTES + 1) if raw is not None else \
         stream.read(MAX_BYTES + 1).encode("utf-8", "surrogatepass")
-    return _decode(data, name)
-
-
-def _decode(data: bytes, name: str) -> str:
-    if len(data) > MAX_BYTES:
-        raise _refuse(name, f"file is larger than {MAX_BYTES} bytes")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _refuse(name, f"cannot read file: not UTF-8 (byte {exc.start + 1})") from None
+    text = source_stream(io.BytesIO(data), name)
+    return "\ufeff" + text if data.startswith(BOM) else text
 
 
 @contextlib.contextmanager

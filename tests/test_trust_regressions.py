@@ -101,12 +101,12 @@ def test_a_stated_channel_logged_without_a_time_counts_the_same_day():
              if r.action == "follow_up_call"]
     assert [r.channel for r in calls] == ["email"]
     inv.follows_stated_channel(book, EMAIL_PLEASE_TODAY, at)
-    # the same event with a time gave email all along
+    # the same event with a time gave email all along (the same advice; only when to look
+    # again differs: a date-only event is known to the minute at the end of its day)
     timed = _story(THANKED, {"type": "next_steps", "at": "2026-03-09T08:00:00+01:00",
                              "preferred_channel": "email"})
-    def calls(story):
-        return [(r.action, r.to, r.channel) for r in book.recommend(story, at).actions]
-    assert calls(timed) == calls(EMAIL_PLEASE_TODAY)
+    with_time = book.recommend(timed, at).model_dump(exclude={"next_check_at"})
+    assert with_time == book.recommend(EMAIL_PLEASE_TODAY, at).model_dump(exclude={"next_check_at"})
 
 
 # -- 4. silence forever after an accepted invitation ---------------------------------------
@@ -166,7 +166,10 @@ rules:
       - {fact: call, after: s}
       - {fact: follow_up_sent, after: s}
 """),
-    "follow_up_before_the_stated_date": ("no_pestering", "before the stated decision date", """\
+    # unblocked, the email comes before the stated date, or on the day after it beside
+    # the check-in: the search may meet either first
+    "follow_up_before_the_stated_date": ("no_pestering", (
+        "before the stated decision date", "send_follow_up_email are both to do now"), """\
 rules:
   send_follow_up_email:
     absent:
@@ -181,7 +184,9 @@ limits:
 rules:
   check_in_after_invitation: {enabled: false}
 """),
-    "monthly_notes_stop_after_two": ("keeps_in_touch", "take a while", """\
+    # held back for good, the notes stop: under a stated long wait, or after any last word
+    "monthly_notes_stop_after_two": ("keeps_in_touch", ("take a while", "no status contact"),
+                                     """\
 limits:
   gave_up:
     applies_to: [follow_up_call, retry_call, check_in, periodic_check_in, final_nudge,
@@ -207,7 +212,8 @@ def test_the_search_finds_each_planted_finding(tmp_path, finding, seed):
     path.write_text(f"policy: planted\nextends: standard\n{layer}")
     found = _search(Rulebook.load(str(path)), invariant, seed)
     assert found is not None, f"{finding} not found with seed {seed}"
-    assert words in found.failure.message, found.failure.message
+    words = (words,) if isinstance(words, str) else words
+    assert any(w in found.failure.message for w in words), found.failure.message
     FOUND_AFTER[(finding, seed)] = found.examples
 
 

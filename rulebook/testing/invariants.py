@@ -219,13 +219,15 @@ def no_pestering(book, events: dict, at: dt.datetime, *, days: int = 42,
         def fail(message: str) -> None:
             raise InvariantFailure("no_pestering", message + "; following the advice from "
                                    f"{at.isoformat()} did: " + ("; ".join(
-                                       f"{english(d.at, '%a %d %b %H:%M')} {_who(d.recommendation)}"
+                                       f"{english(d.at, '%a %d %b %H:%M')} "
+                                       f"{_who(d.recommendation)}"
                                        for d in contacts) or "nothing yet"),
                                    _snapshot(sim), now)
 
         both = sorted({r.action for r in advice.actions if r.action in status_actions})
         if len(both) > 1:
-            fail(f"{' and '.join(both)} are both to do now, at {english(now, '%a %d %b %H:%M')}: two "
+            fail(f"{' and '.join(both)} are both to do now, at "
+                 f"{english(now, '%a %d %b %H:%M')}: two "
                  "status contacts at once")
         if len(contacts) == checked[0]:
             return
@@ -309,9 +311,9 @@ def keeps_in_touch(book, events: dict, at: dt.datetime, *, days: int = 150,
     after contacts went unanswered, never before the first."""
     from rulebook.api import as_timeline
 
-    types = {e.get("type") for e in events.get("events", [])}
-    if _closed(events) or "interview" not in types or types & {"snoozed", "dismissed"}:
-        return  # over, not started, or the candidate steers the contacts
+    if _closed(events) or not any(e.get("type") == "interview"
+                                  for e in events.get("events", [])):
+        return
     sim = follow_advice(book, events, at, days=days, step=dt.timedelta(days=7))
     end = sim.checked_at[-1]
     evs = [e for e in as_timeline(sim.events).events if e.at <= end]
@@ -322,6 +324,9 @@ def keeps_in_touch(book, events: dict, at: dt.datetime, *, days: int = 150,
     word = max(e.at for e in evs if e.type in ("interview", "reply", "next_steps"))
     quiet = max([word] + [e.decision_by for e in evs if e.type == "next_steps"
                           and e.decision_by is not None and e.decision_by > word])
+    if any(e.type == "next_steps" and e.decision_by is not None and e.decision_by < e.at
+           for e in evs):
+        return  # a date already past when stated: what it means is unclear (left open)
     if at > quiet + dt.timedelta(days=1):
         return  # the advice was not followed from the employer's last word on
     # the timeline's own follow-ups and calls, and the status contacts the advice made
@@ -332,7 +337,8 @@ def keeps_in_touch(book, events: dict, at: dt.datetime, *, days: int = 150,
     def fail(message: str) -> None:
         raise InvariantFailure("keeps_in_touch", message + "; following the advice from "
                                f"{at.isoformat()} with an employer who never answers did: "
-                               + ("; ".join(f"{english(d.at, '%a %d %b %Y')} {_who(d.recommendation)}"
+                               + ("; ".join(f"{english(d.at, '%a %d %b %Y')} "
+                                            f"{_who(d.recommendation)}"
                                             for d in sim.done) or "nothing"),
                                sim.events, end)
 
