@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_AT := 2026-03-03T09:00:00+01:00
 
-.PHONY: install browser demo test test-browser bench bench-full fuzz clean bench-embed
+.PHONY: install browser demo test test-browser bench bench-full fuzz clean bench-embed test-deep
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,11 @@ test: install browser
 
 test-browser: install browser  ## the playground in headless Chromium only (also part of make test)
 	$(BIN)/python -m pytest tests/test_playground_browser.py tests/test_playground_api.py
+
+test-deep: install  ## every shipped policy's invariants on 3000 timelines each (10x CI), seeded
+	for p in standard classic modern; do \
+	    $(BIN)/rulebook test $$p --examples 3000 --seed 1 --min-coverage 100 || exit 1; \
+	done
 
 bench: install  ## the quick benchmark (under two minutes), printed
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[bench]'

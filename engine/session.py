@@ -101,8 +101,8 @@ class Ruleset:
 
     def __init__(self, definition: dict[str, Any]):
         # register a copy: durable-rules mutates the definition it is handed
-        key = json.dumps(definition, sort_keys=True)
-        self.definition = json.loads(key)
+        key = orjson.dumps(definition, option=orjson.OPT_SORT_KEYS).decode()
+        self.definition = orjson.loads(key)
         with _ENGINE_LOCK:
             _free_orphans()
             shared = _COMPILED.get(key)

@@ -324,6 +324,9 @@ def keeps_in_touch(book, events: dict, at: dt.datetime, *, days: int = 150,
     word = max(e.at for e in evs if e.type in ("interview", "reply", "next_steps"))
     quiet = max([word] + [e.decision_by for e in evs if e.type == "next_steps"
                           and e.decision_by is not None and e.decision_by > word])
+    if any(e.type == "next_steps" and e.decision_by is not None and e.decision_by < e.at
+           for e in evs):
+        return  # a date already past when stated: what it means is unclear (left open)
     if at > quiet + dt.timedelta(days=1):
         return  # the advice was not followed from the employer's last word on
     # the timeline's own follow-ups and calls, and the status contacts the advice made

@@ -591,7 +591,18 @@ def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
     if draw(st.integers(0, 5)) == 0:
         events.append({"type": "referral_contact", "name": "Kim Park",
                        "at": _iso(start - dt.timedelta(days=3), zone)})
-    if draw(st.integers(0, 5)) == 0:  # an ending
+    if draw(st.integers(0, 4)) == 0:  # the candidate puts an action off, or drops it
+        kind = draw(st.sampled_from(("snoozed", "dismissed")))
+        put: dict[str, Any] = {"type": kind, "at": _iso(interview + dt.timedelta(
+            hours=draw(st.integers(1, 24 * 10))), zone),
+            "action": draw(st.sampled_from(("send_thank_you", "check_in", "follow_up_call",
+                                            "continue_search", "final_nudge")))}
+        if draw(st.booleans()):
+            put["to"] = draw(st.sampled_from(people))
+        if kind == "snoozed":
+            put["until"] = _iso(interview + dt.timedelta(days=draw(st.integers(2, 20))), zone)
+        events.append(put)
+    if draw(st.integers(0, 3)) == 0:  # an ending
         end = clock + dt.timedelta(hours=draw(st.integers(1, 24 * 20)))
         kind = draw(st.sampled_from(("rejection", "offer", "withdrawn")))
         events.append({"type": "withdrawn", "at": when(end)} if kind == "withdrawn" else
@@ -616,8 +627,9 @@ def story_times(doc: dict[str, Any]) -> st.SearchStrategy[dt.datetime]:
                 out.append((day + dt.timedelta(days=1)).replace(hour=9, minute=30))
             else:
                 moment = dt.datetime.fromisoformat(text)
-                out += [moment + dt.timedelta(minutes=1), moment + dt.timedelta(hours=1),
-                        _local(moment + dt.timedelta(days=1), zone.key, 9, 30)]
+                out += [moment + dt.timedelta(minutes=1), moment + dt.timedelta(hours=1)]
+                out += [_local(moment + dt.timedelta(days=d), zone.key, 9, 30)
+                        for d in (1, 4, 6, 15)]
     first = min((dt.datetime.fromisoformat(e["at"]) for e in doc.get("events", [])
                  if e["type"] == "interview"), default=BASE)
     weeks = [first + dt.timedelta(days=d, hours=1) for d in (1, 5, 7, 8, 10, 14, 15, 21, 28)]
