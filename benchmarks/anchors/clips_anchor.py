@@ -66,9 +66,9 @@ def _derive(name: str, kind: str, alias: str, salience: int, lhs: str, fields: s
   (assert ({kind} (id (str-cat "d:{name}:{alias}=" ?id)) (seq ?s) (t ?t) {fields})))"""
 
 
-def _emit(section: str, name: str, lhs: str, *aliases: str) -> str:
+def _emit(section: str, name: str, lhs: str, *aliases: str, rule: str = "") -> str:
     parts = " \" \" ".join(f'"{a}=" ?{a}' for a in aliases)
-    return f"""(defrule {name} (declare (salience -10))
+    return f"""(defrule {rule or name} (declare (salience -10))
   {lhs}
   =>
   (emit {section} {name} (str-cat {parts})))"""
@@ -105,27 +105,39 @@ RULES = [
           "(not (thank_you_sent (to ?n) (seq ?x&:(> ?x ?s))))", "p"),
     _emit("rules", "send_follow_up_email", "(latest_interview (id ?iv) (seq ?s)) "
           "(not (thank_you_sent (seq ?x&:(> ?x ?s)))) (not (follow_up_sent (seq ?y&:(> ?y ?s)))) "
-          "(not (closed))", "iv"),
+          "(not (closed)) (not (next_steps (decision_by ~nil)))", "iv"),
     _emit("rules", "follow_up_call", "(silence (id ?s) (seq ?ss)) "
           "(thank_you_sent (id ?t) (seq ?ts&:(> ?ts ?ss))) "
-          "(not (call (seq ?x&:(> ?x ?ss)))) (not (follow_up_sent (seq ?y&:(> ?y ?ss))))",
-          "s", "t"),
+          "(not (call (seq ?x&:(> ?x ?ss)))) (not (follow_up_sent (seq ?y&:(> ?y ?ss)))) "
+          "(not (next_steps (decision_by ~nil)))", "s", "t"),
     _emit("rules", "retry_call", "(silence (id ?s) (seq ?ss)) "
           "(call (id ?c) (seq ?cs&:(> ?cs ?ss)) (outcome voicemail|no_answer)) "
           "(not (call (seq ?x&:(> ?x ?cs)))) "
           "(not (call (seq ?y&:(> ?y ?ss)&:(< ?y ?cs)) (outcome voicemail|no_answer)))", "s", "c"),
-    _emit("rules", "check_in", "(silence (id ?s) (seq ?ss) (t ?st)) "
-          "(not (follow_up_sent (seq ?x&:(> ?x ?ss)) (t ?ft&:(>= ?ft (+ ?st 864000))))) "
-          "(not (next_steps (decision_by ~nil)))", "s"),
+    _emit("rules", "check_in", "(silence (id ?s) (seq ?ss)) "
+          "(not (follow_up_sent (seq ?x&:(> ?x ?ss)))) "
+          "(not (next_steps (decision_by ~nil))) (not (next_steps (long_wait TRUE)))", "s"),
     _emit("rules", "check_in_after_reply", "(awaiting_decision (id ?a) (seq ?as)) "
           "(reply (id ?r) (seq ?rs&:(> ?rs ?as)) (t ?rt) "
           "(kind no_decision|materials_requested|other)) "
           "(not (reply (seq ?x&:(> ?x ?rs)))) "
           "(not (follow_up_sent (t ?ft&:(>= ?ft (+ ?rt 864000))))) "
-          "(not (next_steps (seq ?y&:(> ?y ?rs)) (decision_by ~nil)))", "a", "r"),
-    _emit("rules", "check_in_after_stated_date", "(silence (id ?s)) "
-          "(next_steps (id ?n) (decision_by ?db&~nil)) "
-          "(not (follow_up_sent (t ?ft&:(>= ?ft ?db))))", "n", "s"),
+          "(not (next_steps (seq ?y&:(> ?y ?rs)) (decision_by ~nil))) "
+          "(not (next_steps (long_wait TRUE)))", "a", "r"),
+    _emit("rules", "check_in_after_invitation", "(reply (id ?r) (seq ?rs) (t ?rt) "
+          "(kind second_interview)) (awaiting_decision (id ?a) (seq ?as&:(< ?as ?rs))) "
+          "(not (reply (seq ?x&:(> ?x ?rs)))) "
+          "(not (interview_scheduled (seq ?y&:(> ?y ?rs)))) "
+          "(not (follow_up_sent (t ?ft&:(>= ?ft (+ ?rt 864000))))) "
+          "(not (next_steps (seq ?z&:(> ?z ?rs)) (decision_by ~nil))) "
+          "(not (next_steps (long_wait TRUE)))", "r", "a"),
+    _emit("rules", "check_in_after_stated_date", "(next_steps (id ?n) (seq ?ns) "
+          "(decision_by ?db&~nil)) (awaiting_decision (id ?a) (seq ?as)) "
+          "(not (reply (seq ?x&:(> ?x ?ns)))) "
+          "(not (reply (seq ?y&:(> ?y ?as)) (t ?yt&:(>= ?yt ?db)))) "
+          "(not (follow_up_sent (t ?ft&:(>= ?ft ?db)))) "
+          "(not (call (seq ?z&:(> ?z ?ns)) (t ?ct&:(>= ?ct ?db)))) "
+          "(not (next_steps (long_wait TRUE)))", "n", "a"),
     _emit("rules", "periodic_check_in_first", "(awaiting_decision (id ?a)) "
           "(next_steps (id ?n) (seq ?ns) (long_wait TRUE)) "
           "(not (follow_up_sent (seq ?x&:(> ?x ?ns))))", "a", "n"),
@@ -147,9 +159,11 @@ RULES = [
           "(not (follow_up_sent (seq ?x&:(> ?x ?s)))) (not (interview (seq ?y&:(> ?y ?s)))) "
           "(not (closed))", "r"),
     _emit("rules", "final_nudge", "(silence (id ?s) (seq ?ss)) "
-          "(follow_up_sent (id ?f) (seq ?fs&:(> ?fs ?ss))) "
+          "(follow_up_sent (id ?f) (seq ?fs&:(> ?fs ?ss)) (t ?ft)) "
           "(not (follow_up_sent (seq ?x&:(> ?x ?fs)))) "
-          "(not (follow_up_sent (seq ?y&:(> ?y ?ss)&:(< ?y ?fs))))", "f", "s"),
+          "(not (follow_up_sent (seq ?y&:(> ?y ?ss)&:(< ?y ?fs)))) "
+          "(not (next_steps (long_wait TRUE))) "
+          "(not (next_steps (decision_by ?db&~nil&:(> ?db ?ft))))", "f", "s"),
     _emit("rules", "gracious_reply", "(reply (id ?r) (seq ?s) (kind rejection)) "
           "(not (follow_up_sent (seq ?x&:(> ?x ?s))))", "r"),
     _emit("rules", "request_feedback", "(reply (id ?r) (seq ?s) (kind rejection)) "
@@ -163,6 +177,8 @@ RULES = [
           "(contact (id ?c2) (seq ?s2&:(> ?s2 ?s1))) (not (reply (seq ?x&:(> ?x ?s1))))",
           "c1", "c2"),
     _emit("limits", "gap_between_contacts", "(contact (id ?c))", "c"),
+    _emit("limits", "gap_between_contacts", "(call (id ?c))", "c", rule="gap_between_calls"),
+    _emit("limits", "written_before_retry", "(follow_up_sent (id ?w))", "w"),
     _emit("limits", "gave_up", "(silence (id ?s) (seq ?ss)) "
           "(follow_up_sent (id ?f1) (seq ?a&:(> ?a ?ss))) "
           "(follow_up_sent (id ?f2) (seq ?b&:(> ?b ?a)))", "f1", "f2", "s"),

@@ -122,6 +122,16 @@ after_block("iv>r", "reply", {}, "interview", {}, HELP)
 after_block("reply>c", "contact", {}, "reply", {}, HELP)
 after_block("reply>r", "reply", {}, "reply", {}, HELP)
 after_block("ns_db>r", "reply", {}, "next_steps", {"decision_by": Present}, HELP)
+after_block("sched>r", "reply", {}, "interview_scheduled", {}, HELP)
+after_block("reply>n", "next_steps", {}, "reply", {}, HELP)
+rule(F("next_steps", id=MATCH.n, decision_by=MATCH.db & Present),
+     F("awaiting_decision", id=MATCH.a, seq=MATCH.as_), F("reply", seq=MATCH.bs, t=MATCH.bt),
+     gt("bs", "as_"), TEST(lambda db, bt: bt >= db), salience=HELP)(blocker("reply_db>a", "n", "a"))
+rule(F("next_steps", id=MATCH.ref, seq=MATCH.rs, decision_by=MATCH.db & Present),
+     F("call", seq=MATCH.bs, t=MATCH.bt), gt("bs", "rs"), TEST(lambda db, bt: bt >= db),
+     salience=HELP)(blocker("call_db>n", "ref"))
+rule(F("follow_up_sent", id=MATCH.ref, t=MATCH.ft), F("next_steps", decision_by=MATCH.db & Present),
+     TEST(lambda db, ft: db > ft), salience=HELP)(blocker("db>f", "ref"))
 rule(F("reply", id=MATCH.ref, t=MATCH.rt), F("follow_up_sent", t=MATCH.bt),
      TEST(lambda rt, bt: bt >= rt + TEN_DAYS), salience=HELP)(blocker("fu10>r", "ref"))
 rule(F("interviewer", id=MATCH.ref, seq=MATCH.rs, name=MATCH.n),
@@ -129,9 +139,6 @@ rule(F("interviewer", id=MATCH.ref, seq=MATCH.rs, name=MATCH.n),
     blocker("ty>p", "ref"))
 rule(F("interview", id=MATCH.ref, seq=MATCH.rs), F("interview", seq=MATCH.bs), gt("rs", "bs"),
      salience=HELP)(blocker("iv<iv", "ref"))
-rule(F("silence", id=MATCH.ref, seq=MATCH.rs, t=MATCH.rt),
-     F("follow_up_sent", seq=MATCH.bs, t=MATCH.bt), gt("bs", "rs"),
-     TEST(lambda rt, bt: bt >= rt + TEN_DAYS), salience=HELP)(blocker("fu10>s", "ref"))
 rule(F("next_steps", id=MATCH.ref, decision_by=MATCH.db & Present),
      F("follow_up_sent", t=MATCH.bt), TEST(lambda db, bt: bt >= db), salience=HELP)(
     blocker("fu>db", "ref"))
@@ -160,22 +167,31 @@ rule(F("interview", id=MATCH.iv), salience=RULES)(emitter("rules", "write_notes"
 rule(F("interviewer", id=MATCH.p), nb("ty>p", MATCH.p), salience=RULES)(
     emitter("rules", "send_thank_you", "p"))
 rule(F("latest_interview", id=MATCH.iv), nb("ty>li", MATCH.iv), nb("fu>li", MATCH.iv),
-     NOT(F("closed")), salience=RULES)(emitter("rules", "send_follow_up_email", "iv"))
+     NOT(F("closed")), NOT(F("next_steps", decision_by=Present)), salience=RULES)(emitter("rules", "send_follow_up_email", "iv"))
 rule(F("silence", id=MATCH.s, seq=MATCH.ss), F("thank_you_sent", id=MATCH.t, seq=MATCH.ts),
-     gt("ts", "ss"), nb("call>s", MATCH.s), nb("fu>s", MATCH.s), salience=RULES)(
+     gt("ts", "ss"), nb("call>s", MATCH.s), nb("fu>s", MATCH.s),
+     NOT(F("next_steps", decision_by=Present)), salience=RULES)(
     emitter("rules", "follow_up_call", "s", "t"))
 rule(F("silence", id=MATCH.s, seq=MATCH.ss), F("call", id=MATCH.c, seq=MATCH.cs, outcome=MISSED),
      gt("cs", "ss"), nb("call>c", MATCH.c), NOT(blocked(tag="missed<c", k=MATCH.c, k2=MATCH.s)),
      salience=RULES)(emitter("rules", "retry_call", "s", "c"))
-rule(F("silence", id=MATCH.s), nb("fu10>s", MATCH.s), NOT(F("next_steps", decision_by=Present)),
-     salience=RULES)(emitter("rules", "check_in", "s"))
+rule(F("silence", id=MATCH.s), nb("fu>s", MATCH.s), NOT(F("next_steps", decision_by=Present)),
+     NOT(F("next_steps", long_wait=True)), salience=RULES)(emitter("rules", "check_in", "s"))
 rule(F("awaiting_decision", id=MATCH.a, seq=MATCH.as_),
      F("reply", id=MATCH.r, seq=MATCH.rs,
        kind=P(lambda k: k in ("no_decision", "materials_requested", "other"))),
      gt("rs", "as_"), nb("reply>r", MATCH.r), nb("fu10>r", MATCH.r), nb("ns_db>r", MATCH.r),
+     NOT(F("next_steps", long_wait=True)),
      salience=RULES)(emitter("rules", "check_in_after_reply", "a", "r"))
-rule(F("silence", id=MATCH.s), F("next_steps", id=MATCH.n, decision_by=Present),
-     nb("fu>db", MATCH.n), salience=RULES)(emitter("rules", "check_in_after_stated_date", "n", "s"))
+rule(F("reply", id=MATCH.r, seq=MATCH.rs, kind="second_interview"),
+     F("awaiting_decision", id=MATCH.a, seq=MATCH.as_), gt("rs", "as_"),
+     nb("reply>r", MATCH.r), nb("sched>r", MATCH.r), nb("fu10>r", MATCH.r), nb("ns_db>r", MATCH.r),
+     NOT(F("next_steps", long_wait=True)),
+     salience=RULES)(emitter("rules", "check_in_after_invitation", "r", "a"))
+rule(F("next_steps", id=MATCH.n, decision_by=Present), F("awaiting_decision", id=MATCH.a),
+     nb("reply>n", MATCH.n), NOT(blocked(tag="reply_db>a", k=MATCH.n, k2=MATCH.a)),
+     nb("fu>db", MATCH.n), nb("call_db>n", MATCH.n), NOT(F("next_steps", long_wait=True)),
+     salience=RULES)(emitter("rules", "check_in_after_stated_date", "n", "a"))
 rule(F("awaiting_decision", id=MATCH.a), F("next_steps", id=MATCH.n, long_wait=True),
      nb("fu>n", MATCH.n), salience=RULES)(emitter("rules", "periodic_check_in_first", "a", "n"))
 rule(F("awaiting_decision", id=MATCH.a), F("next_steps", id=MATCH.n, seq=MATCH.ns, long_wait=True),
@@ -194,7 +210,8 @@ rule(F("reply", id=MATCH.r, kind="no_decision"), nb("fu>r", MATCH.r), NOT(F("clo
 rule(F("reply", id=MATCH.r, kind="second_interview"), nb("fu>r", MATCH.r), nb("iv>r", MATCH.r),
      NOT(F("closed")), salience=RULES)(emitter("rules", "confirm_second_interview", "r"))
 rule(F("silence", id=MATCH.s, seq=MATCH.ss), F("follow_up_sent", id=MATCH.f, seq=MATCH.fs),
-     gt("fs", "ss"), nb("fu>f", MATCH.f), NOT(blocked(tag="fu<f", k=MATCH.f, k2=MATCH.s)), salience=RULES)(
+     gt("fs", "ss"), nb("fu>f", MATCH.f), NOT(blocked(tag="fu<f", k=MATCH.f, k2=MATCH.s)),
+     NOT(F("next_steps", long_wait=True)), nb("db>f", MATCH.f), salience=RULES)(
     emitter("rules", "final_nudge", "f", "s"))
 rule(F("reply", id=MATCH.r, kind="rejection"), nb("fu>r", MATCH.r), salience=RULES)(
     emitter("rules", "gracious_reply", "r"))
@@ -210,6 +227,8 @@ rule(F("contact", id=MATCH.c1, seq=MATCH.s1), F("contact", id=MATCH.c2, seq=MATC
      gt("s2", "s1"), nb("reply>c", MATCH.c1), salience=RULES)(
     emitter("limits", "unanswered_contacts", "c1", "c2"))
 rule(F("contact", id=MATCH.c), salience=RULES)(emitter("limits", "gap_between_contacts", "c"))
+rule(F("call", id=MATCH.c), salience=RULES)(emitter("limits", "gap_between_contacts", "c"))
+rule(F("follow_up_sent", id=MATCH.w), salience=RULES)(emitter("limits", "written_before_retry", "w"))
 rule(F("silence", id=MATCH.s, seq=MATCH.ss), F("follow_up_sent", id=MATCH.f1, seq=MATCH.a),
      gt("a", "ss"), F("follow_up_sent", id=MATCH.f2, seq=MATCH.b), gt("b", "a"), salience=RULES)(
     emitter("limits", "gave_up", "f1", "f2", "s"))

@@ -28,7 +28,9 @@ ALL_ENTRIES = {
     "derive": ("latest_interview", "closed_by_reply", "closed_by_withdrawal", "awaiting_decision",
                "silence", "written_contact", "missed_call"),
     "limits": ("offer_received", "rejected", "withdrawn", "unanswered_contacts",
-               "gap_between_contacts", "gave_up", "stated_decision_date", "stated_long_wait"),
+               "gap_between_contacts", "written_before_retry", "gave_up", "stated_decision_date",
+               "stated_long_wait", "snoozed", "snoozed_for_person", "dismissed",
+               "dismissed_for_person"),
 }
 
 
