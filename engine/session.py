@@ -179,7 +179,10 @@ class Ruleset:
         if shared is None:
             return
         self._shared, self._handle = None, None
-        if not _ENGINE_LOCK.acquire(blocking=False):
+        lock = globals().get("_ENGINE_LOCK")
+        if lock is None:  # interpreter exit: the module is torn down, the process ends
+            return
+        if not lock.acquire(blocking=False):
             _ORPHANS.append(shared)
             return
         try:
@@ -188,7 +191,7 @@ class Ruleset:
         except Exception:  # pragma: no cover - best effort at interpreter exit
             pass
         finally:
-            _ENGINE_LOCK.release()
+            lock.release()
 
 
 def _release(shared: _Compiled) -> None:
