@@ -101,7 +101,7 @@ class Ruleset:
 
     def __init__(self, definition: dict[str, Any]):
         # register a copy: durable-rules mutates the definition it is handed
-        key = orjson.dumps(definition, option=orjson.OPT_SORT_KEYS).decode()
+        key = definition_key(definition)
         self.definition = orjson.loads(key)
         with _ENGINE_LOCK:
             _free_orphans()
@@ -204,6 +204,11 @@ def _release(shared: _Compiled) -> None:
         _, old = _IDLE.popitem(last=False)
         del _COMPILED[old.key]
         _dre.delete_ruleset(old.handle)
+
+
+def definition_key(definition: dict[str, Any]) -> str:
+    """The key rulesets are shared by: their definition's JSON, keys sorted."""
+    return orjson.dumps(definition, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def _free_orphans() -> None:

@@ -25,6 +25,13 @@ from .timeexpr import CALENDAR_UNITS, Offset, parse_time_expr
 from .vocabulary import NOW
 
 SECOND = dt.timedelta(seconds=1)
+
+
+def _exact(moment: dt.datetime, seconds: int) -> dt.datetime:
+    """``moment`` plus ``seconds`` on the time line, in its own zone (``+`` on an aware
+    datetime adds wall-clock time: across a daylight-saving change it is an hour off)."""
+    utc = moment.astimezone(dt.timezone.utc) + dt.timedelta(seconds=seconds)
+    return utc.astimezone(moment.tzinfo)
 MAX_MOMENTS = 20_000  # a sweep longer than this is cut short (bounded time on any input)
 
 
@@ -94,8 +101,8 @@ def timeline_moments(policy: Policy, timeline) -> set[dt.datetime]:
                 back = tuple(Offset(-o.sign, o.amount, o.unit) for o in reversed(k))
                 flip = shift(t, back, tz)
             else:
-                flip = t - dt.timedelta(seconds=k)
-            out.update((flip, flip + SECOND))
+                flip = _exact(t, -k)
+            out.update((flip, _exact(flip, 1)))
     return out
 
 
@@ -107,9 +114,9 @@ def advice_moments(advice: Advice) -> set[dt.datetime]:
         w = rec.window
         out.update((w.start, w.due))
         if not rec.overdue:
-            out.add(w.due + SECOND)  # overdue from the second after it
+            out.add(_exact(w.due, 1))  # overdue from the second after it
         if w.end is not None:
-            out.update((w.end, w.end + SECOND))
+            out.update((w.end, _exact(w.end, 1)))
         until = getattr(rec, "until", None)
         if until is not None:
             out.add(until)

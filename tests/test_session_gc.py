@@ -7,7 +7,6 @@ there waited forever (seen: a test run stuck on a futex, one thread).
 
 from __future__ import annotations
 
-import json
 import threading
 
 from rulebook.engine import session
@@ -33,7 +32,7 @@ def test_a_ruleset_dropped_while_the_lock_is_held_does_not_deadlock():
     assert len(session._ORPHANS) == 1
     Ruleset(RULES).close()
     assert session._ORPHANS == []
-    assert session._COMPILED[json.dumps(RULES, sort_keys=True)].users == 0
+    assert session._COMPILED[session.definition_key(RULES)].users == 0
 
 
 def test_a_ruleset_dropped_normally_is_let_go_at_once():
@@ -41,4 +40,4 @@ def test_a_ruleset_dropped_normally_is_let_go_at_once():
     assert rs._handle is not None
     del rs
     assert session._ORPHANS == []
-    assert session._COMPILED[json.dumps(RULES, sort_keys=True)].users == 0
+    assert session._COMPILED[session.definition_key(RULES)].users == 0
