@@ -91,3 +91,24 @@ def test_change_moments_of_one_answer_in_a_range():
     assert t("2026-03-03T10:00:00+01:00") in found   # the thank-yous fall due
     assert all(t("2026-03-03T00:00:00+01:00") <= m <= t("2026-03-04T00:00:00+01:00")
                for m in found)
+
+
+def test_a_since_in_hours_flips_on_the_time_line_across_a_clock_change():
+    """18 hours after 18:00 EST on the eve of the spring change is 13:00 EDT, not 12:00
+    (wall-clock arithmetic on an aware datetime is an hour off)."""
+    text = """\
+policy: recent
+rules:
+  recent_interview:
+    action: plan_follow_up
+    sources: [G1]
+    when: {iv: {fact: interview, since: 18h}}
+    window: {start: iv, due: iv + 10d}
+    reason: An interview in the last eighteen hours.
+"""
+    book = Rulebook.load("recent.yaml", text=text)
+    events = {"timezone": "America/New_York", "events": [
+        {"type": "interview", "at": "2026-03-07T18:00:00-05:00",
+         "interviewers": [{"name": "Dana Lee"}]}]}
+    advice = book.recommend(events, "2026-03-07T20:00:00-05:00")
+    assert advice.next_check_at == t("2026-03-08T12:00:00-04:00") + dt.timedelta(hours=1)
