@@ -94,8 +94,8 @@ def test_change_moments_of_one_answer_in_a_range():
 
 
 def test_a_since_in_hours_flips_on_the_time_line_across_a_clock_change():
-    """18 hours after 18:00 EST on the eve of the spring change is 13:00 EDT, not 12:00
-    (wall-clock arithmetic on an aware datetime is an hour off)."""
+    """18 hours after the end of 7 March (EST, a date-only event) is 18:59:59 EDT on 8
+    March, not 17:59:59 (wall-clock arithmetic on an aware datetime is an hour off)."""
     text = """\
 policy: recent
 rules:
@@ -108,7 +108,6 @@ rules:
 """
     book = Rulebook.load("recent.yaml", text=text)
     events = {"timezone": "America/New_York", "events": [
-        {"type": "interview", "at": "2026-03-07T18:00:00-05:00",
-         "interviewers": [{"name": "Dana Lee"}]}]}
-    advice = book.recommend(events, "2026-03-07T20:00:00-05:00")
-    assert advice.next_check_at == t("2026-03-08T12:00:00-04:00") + dt.timedelta(hours=1)
+        {"type": "interview", "at": "2026-03-07", "interviewers": [{"name": "Dana Lee"}]}]}
+    advice = book.recommend(events, "2026-03-07T23:59:59-05:00")
+    assert t("2026-03-08T18:59:59-04:00") <= advice.next_check_at <= t("2026-03-08T19:00:00-04:00")
