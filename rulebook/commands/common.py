@@ -1,11 +1,13 @@
-"""Argument helpers shared by subcommands: events from a file or stdin, ``--at``."""
+"""Helpers shared by subcommands: events from a file or stdin, ``--at``, a listening socket."""
 
 from __future__ import annotations
 
+import socket
 import sys
 
 from ..api import as_moment
 from ..events import Timeline, load_timeline
+from ..problems import InvalidInput, Problem
 from ..source import read_stream
 
 
@@ -21,3 +23,18 @@ def moment_arg(value: str | None):
     from ..cli import now
 
     return now() if value is None else as_moment(value)
+
+
+def listen(host: str, port: int) -> tuple[socket.socket, str]:
+    """A socket bound to ``host:port`` (port 0: a free one) and its address as a URL's
+    ``host:port``; a port that cannot be had is a located error on ``--port``."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise InvalidInput([Problem("--port", 0, 0, f"cannot listen on {host}:{port}: "
+                                    f"{exc.strerror or exc}")]) from None
+    bound, bound_port = sock.getsockname()[:2]
+    return sock, f"[{bound}]:{bound_port}" if ":" in bound else f"{bound}:{bound_port}"

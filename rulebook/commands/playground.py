@@ -7,10 +7,9 @@ opens a browser only with --open. Stop it with Ctrl-C.
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 
-from ..problems import InvalidInput, Problem
+from .common import listen
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -29,17 +28,8 @@ def run(args: argparse.Namespace) -> int:
               "pip install 'rulebook[serve]'", file=sys.stderr)
         return 1
 
-    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((args.host, args.port))
-    except OSError as exc:
-        sock.close()
-        raise InvalidInput([Problem("--port", 0, 0, f"cannot listen on {args.host}:{args.port}: "
-                                    f"{exc.strerror or exc}")]) from None
-    host, port = sock.getsockname()[:2]
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{port}/playground/"
+    sock, address = listen(args.host, args.port)
+    url = f"http://{address}/playground/"
     print(f"rulebook playground: {url}  (Ctrl-C stops it)", flush=True)
     if args.open:
         import webbrowser

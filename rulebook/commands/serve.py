@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import socket
 import sys
 from pathlib import Path
 
 from ..problems import InvalidInput, Problem
+from .common import listen
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -42,17 +42,8 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInput([Problem(args.policies, 0, 0, "not a directory of policy files")])
     logging.basicConfig(level=logging.INFO, format="rulebook serve: %(message)s")
     app = create_app(args.policies, args.decision_log, reload_interval=args.reload_interval)
-    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((args.host, args.port))
-    except OSError as exc:
-        sock.close()
-        raise InvalidInput([Problem("--port", 0, 0, f"cannot listen on {args.host}:{args.port}: "
-                                    f"{exc.strerror or exc}")]) from None
-    host, port = sock.getsockname()[:2]
-    shown = f"[{host}]" if ":" in host else host
-    print(f"rulebook serve: http://{shown}:{port}/  (Ctrl-C stops it)", flush=True)
+    sock, address = listen(args.host, args.port)
+    print(f"rulebook serve: http://{address}/  (Ctrl-C stops it)", flush=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[sock])
     return 0
