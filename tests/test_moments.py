@@ -16,6 +16,20 @@ def t(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
+def _recent(since: str) -> Rulebook:
+    """A policy with one rule that holds while an interview is within ``since``."""
+    return Rulebook.load("recent.yaml", text=f"""\
+policy: recent
+rules:
+  recent_interview:
+    action: plan_follow_up
+    sources: [G1]
+    when: {{iv: {{fact: interview, since: {since}}}}}
+    window: {{start: iv, due: iv + 10d}}
+    reason: An interview in the last {since}.
+""")
+
+
 def test_next_change_is_the_next_event_or_window_edge():
     book = Rulebook.load("standard")
     timeline = load_timeline(PANEL)
@@ -41,17 +55,7 @@ def test_a_window_end_is_seen_open_and_then_gone():
 
 
 def test_a_since_condition_flips_at_its_own_moment():
-    text = """\
-policy: recent
-rules:
-  recent_interview:
-    action: plan_follow_up
-    sources: [G1]
-    when: {iv: {fact: interview, since: 3h}}
-    window: {start: iv, due: iv + 10d}
-    reason: An interview in the last three hours.
-"""
-    book = Rulebook.load("recent.yaml", text=text)
+    book = _recent("3h")
     moments = moments_between(book, load_timeline(PANEL), t("2026-03-02T09:00:00+01:00"),
                               t("2026-03-04T09:00:00+01:00"))
     assert t("2026-03-02T13:00:01+01:00") in moments  # the interview leaves the 3 hours
@@ -96,17 +100,7 @@ def test_change_moments_of_one_answer_in_a_range():
 def test_a_since_in_hours_flips_on_the_time_line_across_a_clock_change():
     """18 hours after the end of 7 March (EST, a date-only event) is 18:59:59 EDT on 8
     March, not 17:59:59 (wall-clock arithmetic on an aware datetime is an hour off)."""
-    text = """\
-policy: recent
-rules:
-  recent_interview:
-    action: plan_follow_up
-    sources: [G1]
-    when: {iv: {fact: interview, since: 18h}}
-    window: {start: iv, due: iv + 10d}
-    reason: An interview in the last eighteen hours.
-"""
-    book = Rulebook.load("recent.yaml", text=text)
+    book = _recent("18h")
     events = {"timezone": "America/New_York", "events": [
         {"type": "interview", "at": "2026-03-07", "interviewers": [{"name": "Dana Lee"}]}]}
     advice = book.recommend(events, "2026-03-07T23:59:59-05:00")
