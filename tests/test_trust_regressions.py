@@ -204,17 +204,25 @@ def _search(book, invariant: str, seed: int, examples: int | None = None):
     return found[0] if found else None
 
 
-# Corners the stories reach rarely. Measured (timelines until the first failure): the email
-# before a stated date, seed 0 after 528 and seed 2 after 455 when run alone, seeds 1 and 3
-# not within 1,500, and not reliably within 700 at seed 0 inside the whole suite; the
-# stated channel of a date-only event, seed 0 after 25, seed 2 after 240, seeds 1 and 3
-# not within 1,000. The email is left out of the search test (its regression test above
-# stands) until the stories are weighted toward it; the channel is searched with seed 0.
-RARE = {"follow_up_before_the_stated_date"}
+# Timelines tried until the first failure, at the CI count (300 per invariant), no example
+# database, each finding alone (python measure of ``_search``; seeds 0-3):
+#
+#   finding                            before (seeds 0/1/2/3)     after (seeds 0/1/2/3)
+#   two_status_contacts_at_once        13 / 187 / 5 / 9           9 / 35 / 18 / 48
+#   follow_up_before_the_stated_date   - / - / - / -              118 / 54 / 51 / 30
+#   silence_after_an_invitation        41 / 118 / 91 / 71         11 / 43 / 141 / -
+#   monthly_notes_stop_after_two       58 / 36 / 20 / 71          7 / 16 / 3 / 91
+#   stated channel (date-only event)   230 / - / - / -            75 / 155 / 51 / 113
+#
+# ("-": not within 300.) Before, the email before a stated date took 528 timelines at seed
+# 0 and was not found within 1,500 at seeds 1 and 3 (with max_examples 1,500). The stories
+# are now weighted toward it: no thank-you at all (often decided against), decision dates
+# one to two weeks out, asked in the days before them and day by day after the interview;
+# and toward the channel: next steps noted as a date, a stated channel, asked that day.
 
 
 def _cases():
-    for finding in sorted(set(PLANTED) - RARE):
+    for finding in sorted(PLANTED):
         for seed in SEEDS:
             yield finding, seed
 
@@ -231,7 +239,7 @@ def test_the_search_finds_each_planted_finding(tmp_path, finding, seed):
     FOUND_AFTER[(finding, seed)] = found.examples
 
 
-@pytest.mark.parametrize("seed", (0,))  # a rare corner: see above RARE
+@pytest.mark.parametrize("seed", SEEDS)
 def test_the_search_finds_the_stated_channel_bug(monkeypatch, seed):
     """The engine's channel choice as it was: a next_steps event logged as a date only is
     not seen until the end of its day."""
