@@ -264,3 +264,59 @@ def test_the_search_fails_the_standard_policy_as_it_was(invariant):
 
 
 FOUND_AFTER: dict = {}  # (finding, seed) -> timelines tried until the first failure
+
+
+# -- counts only for what passed ---------------------------------------------------------
+
+def test_a_failing_rulebook_test_prints_no_success_counts(tmp_path, capsys):
+    """A failing run counts what failed and what passed; it prints no ``passed: ...
+    (N timelines)`` line and no count for the invariant that failed."""
+    from rulebook.cli import main
+
+    invariant, _, layer = PLANTED["two_status_contacts_at_once"]
+    path = tmp_path / "planted.yaml"
+    path.write_text(f"policy: planted\nextends: standard\n{layer}")
+    skip = [a for name in sorted(inv.INVARIANTS) if name not in (invariant, "explained")
+            for a in ("--skip", name)]
+    code = main(["test", str(path), "--examples", "60", "--seed", "0", *skip])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "ok    invariant: explained (60 timelines)" in out
+    assert f"FAIL  invariant: {invariant}:" in out
+    assert f"invariant: {invariant} (" not in out  # no count for what failed
+    assert not [line for line in out.splitlines() if line.startswith("passed:")]
+    assert out.splitlines()[-1] == ("FAILED: 0 scenario(s), 1 invariant(s) failing; passed: "
+                                    "0 scenarios, 1 invariants")
+
+
+_FAKE_DIFFERENTIAL = '''\
+RUNS = {"policies": 3, "timelines": 5, "evaluations": 7}
+EXAMPLES = 2
+KNOWN_DIVERGENCES = []
+
+
+def test_compared():
+    assert FAIL is False
+'''
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_the_differential_summary_counts_only_a_run_that_passed(tmp_path, fail):
+    """The terminal summary of ``tests/conftest.py`` prints the differential counts only
+    when every differential test passed."""
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copy(Path(__file__).parent / "conftest.py", tmp_path / "conftest.py")
+    (tmp_path / "test_differential.py").write_text(f"FAIL = {fail}\n" + _FAKE_DIFFERENTIAL)
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          "test_differential.py"], cwd=tmp_path, capture_output=True,
+                         text=True)
+    out = run.stdout
+    counts = "differential: 3 random policies and 5 timelines, 7 evaluations compared"
+    if fail:
+        assert run.returncode == 1 and "differential: FAILED (1 test(s)); no counts" in out
+        assert counts not in out and "engine == reference" not in out
+    else:
+        assert run.returncode == 0 and counts in out, out + run.stderr
