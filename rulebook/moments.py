@@ -117,7 +117,7 @@ def advice_moments(advice: Advice) -> set[dt.datetime]:
             out.add(_exact(w.due, 1))  # overdue from the second after it
         if w.end is not None:
             out.update((w.end, _exact(w.end, 1)))
-        until = getattr(rec, "until", None)
+        until = rec.__dict__.get("until")  # held back only (getattr: pydantic's slow miss)
         if until is not None:
             out.add(until)
     return out
@@ -136,10 +136,44 @@ def change_moments(policy: Policy, timeline, advice: Advice, start: dt.datetime,
 
 
 def next_change(policy: Policy, timeline, advice: Advice) -> Optional[dt.datetime]:
-    """The first moment after ``advice.at`` at which the advice may differ, or None."""
-    later = [t for t in timeline_moments(policy, timeline) | advice_moments(advice)
-             if t > advice.at]
-    return min(later) if later else None
+    """The first moment after ``advice.at`` at which the advice may differ, or None.
+
+    The earliest of :func:`timeline_moments` and :func:`advice_moments` after ``at``,
+    found without making them all: every evaluation asks (its ``next_check_at``), and
+    the flips of a policy's exact-second now-tests are most of the moments, so they are
+    compared as timestamps and only the earliest is made a datetime.
+    """
+    after = advice.at
+    candidates = [t for t in advice_moments(advice) if t > after]
+    times = _event_times(timeline)
+    candidates += [t for t in times if t > after]
+    offsets = _now_offsets(policy)
+    calendar = [k for k in offsets if isinstance(k, tuple)]
+    if calendar:
+        from rulebook.engine.timing import shift  # the engine's clock
+
+        tz = timeline.tz
+        for k in calendar:
+            back = tuple(Offset(-o.sign, o.amount, o.unit) for o in reversed(k))
+            for t in times:
+                flip = shift(t, back, tz)
+                candidates += [m for m in (flip, _exact(flip, 1)) if m > after]
+    exact = [k for k in offsets if not isinstance(k, tuple)]
+    if exact and times:
+        limit, best = after.timestamp(), None  # (timestamp, time, offset, plus a second)
+        for t in times:
+            stamp = t.timestamp()
+            for k in exact:
+                flip = stamp - k  # _exact(t, -k); the second after it is a moment too
+                found = (flip, t, k, 0) if flip > limit else \
+                    (flip + 1, t, k, 1) if flip + 1 > limit else None
+                if found is not None and (best is None or found[0] < best[0]):
+                    best = found
+        if best is not None:
+            _, t, k, plus = best
+            flip = _exact(t, -k)
+            candidates.append(_exact(flip, 1) if plus else flip)
+    return min(candidates) if candidates else None
 
 
 def sweep(books: Sequence, timeline, start: dt.datetime, end: dt.datetime,
