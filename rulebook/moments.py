@@ -21,7 +21,8 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 from .advice import Advice
 from .policy import Policy
-from .timeexpr import CALENDAR_UNITS, Offset, parse_time_expr
+from .timeexpr import CALENDAR_UNITS, Offset
+from .validate import time_tests
 from .vocabulary import NOW
 
 SECOND = dt.timedelta(seconds=1)
@@ -63,18 +64,11 @@ def _offsets(policy: Policy) -> set:
                     out.add((Offset(-1, p.since.amount, p.since.unit),))
                 elif p.since is not None:
                     out.add(-p.since.seconds)
-                for cond in p.where.values():
-                    for op, value in cond.tests():
-                        if op in ("exists", "in") or not isinstance(value, str):
-                            continue
-                        try:
-                            expr = parse_time_expr(value)
-                        except ValueError:
-                            continue
-                        if expr.anchor == NOW and expr.calendar:
-                            out.add(expr.offsets)
-                        elif expr.anchor == NOW and not expr.business_days:
-                            out.add(expr.exact_seconds)
+                for _, _, expr in time_tests(p):
+                    if expr.anchor == NOW and expr.calendar:
+                        out.add(expr.offsets)
+                    elif expr.anchor == NOW and not expr.business_days:
+                        out.add(expr.exact_seconds)
     return out
 
 
