@@ -8,8 +8,8 @@ evaluator and the reference evaluator (which differ only in how they find matche
 - a limit's match is in force while its ``until`` is after the evaluation time (or for
   good, without ``until``); it holds back every recommendation of an action it applies
   to, if it is still in force when that recommendation's window opens;
-- an open window is an *action* (its ``due`` is never before now), a later one is
-  *upcoming*;
+- an open window is an *action* (its ``due`` is never before now, its ``ideal_due`` the
+  policy's), a later one is *upcoming*;
 - the channel is the employer's stated preference (if the rule allows it), else the
   rule's default, else its fallbacks: the first the policy allows;
 - a reason is the rule's template filled with the match's facts, in the language asked
@@ -83,7 +83,8 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
                            kinds)
         # built from validated parts: constructed without validating them again
         base = dict(action=rule.action, to=to, channel=channel,
-                    window=_built(Window, {"start": start, "due": due, "end": end}),
+                    window=_built(Window, {"start": start, "due": due, "ideal_due": ideal[1],
+                                           "end": end}),
                     overdue=ideal[1] < at, rule=m.id, sources=list(rule.sources),
                     draft=words.draft())
         if block is not None:
@@ -106,7 +107,7 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
             rec, pri = item
             w = rec.window
             return ((w.start if by_start else w.due), w.due, pri, rec.action, rec.to or "",
-                    rec.rule, w.start, w.end or _FAR, rec.channel or "", rec.reason)
+                    rec.rule, w.start, w.end or _FAR, rec.channel or "", rec.reason, w.ideal_due)
         return key
 
     advice = Advice.model_construct(
@@ -116,7 +117,7 @@ def advise(program: Program, timeline: Timeline, at: dt.datetime,
         held_back=[r for r, _ in sorted(held.values(), key=lambda i: (
             i[0].until or _FAR, i[0].window.due, i[1], i[0].action, i[0].to or "",
             i[0].rule, i[0].limit, i[0].window.start, i[0].window.end or _FAR,
-            i[0].channel or "", i[0].reason))],
+            i[0].channel or "", i[0].reason, i[0].window.ideal_due))],
     )
     later = next_change(policy, timeline, advice)  # nothing new happening: when it can change
     return advice.model_copy(update={"next_check_at": later and later.astimezone(tz)})

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from rulebook.bounds import MAX_JOIN
 from rulebook.compiler import COUNT, HIDDEN, INIT_TYPE, MIRROR, CompiledEntry, Program
 from rulebook.events import Timeline
 from rulebook.vocabulary import NOW
@@ -61,6 +62,11 @@ class DurableEvaluator:
         # match when every one of them has a fact, and a stratum none of whose entries
         # can match is not evaluated at all (its session would fire nothing)
         self._needs = [_needed_types(program, s) for s in program.strata]
+        # per stratum, the most patterns one entry joins (k): with n facts present no
+        # entry can form more than n ** k combinations, so below the join limit
+        # (nearly always) the exact count is not worth working out
+        self._widest = [max((len(e.needs) for e in s.entries.values()), default=0)
+                        for s in program.strata]
         # the properties any compiled pattern may read: the engine is sent only these
         # (a bound fact comes back by id, whole), so it parses and returns less
         self._keep = frozenset(_strings(s.ruleset for s in program.strata)) | {"id", "type"}
@@ -88,11 +94,12 @@ class DurableEvaluator:
         seen = {id_hash(f["id"]) for f in fixed}
         distinct = len(seen) == len(fixed)
         by_id = {f["id"]: f for f in fixed}
-        for stratum, ruleset, reads, needs in zip(self.program.strata, self.rulesets,
-                                                  self._reads, self._needs):
+        for stratum, ruleset, reads, needs, widest in zip(
+                self.program.strata, self.rulesets, self._reads, self._needs, self._widest):
             if not any(all(types & kinds for types in entry) for entry in needs):
                 continue
-            check_join(self.program, stratum, present)  # the documented limit (bounds.py)
+            if len(present) ** widest > MAX_JOIN:  # the documented limit (bounds.py)
+                check_join(self.program, stratum, present)
             negated = stratum.negated
             mirrors = []
             for f in present:

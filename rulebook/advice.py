@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Optional
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict, PlainSerializer, model_validator
 
 Moment = Annotated[dt.datetime, PlainSerializer(lambda t: t.isoformat(timespec="seconds"),
                                                 return_type=str)]
@@ -20,11 +20,25 @@ class _Out(BaseModel):
 
 
 class Window(_Out):
-    """When to act: from ``start``, ideally by ``due``, at the latest by ``end`` (None: open)."""
+    """When to act: from ``start``, ideally by ``due``, at the latest by ``end`` (None: open).
+
+    ``due`` is never before the evaluation time once the window is open (overdue: due
+    now); ``ideal_due`` is the due time the policy set, which the reason names and a
+    calendar reminds of, passed or not. Without it (JSON written before it existed) it
+    is ``due``.
+    """
 
     start: Moment
     due: Moment
+    ideal_due: Optional[Moment] = None
     end: Optional[Moment]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ideal_defaults_to_due(cls, data):
+        if isinstance(data, dict) and data.get("ideal_due") is None and "due" in data:
+            data = dict(data, ideal_due=data["due"])
+        return data
 
 
 class Draft(_Out):

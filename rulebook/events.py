@@ -245,7 +245,8 @@ def timeline_from_document(doc: Document) -> Timeline:
 
 def _check_size(data: dict, doc: Document) -> None:
     """The documented limits on a timeline's size (README "Limits")."""
-    found = bounds.data_problem(data)  # a file was checked while read; an API dict was not
+    # a file was checked while read; an API dict or a batch line was not
+    found = None if _within_bounds(data) else bounds.data_problem(data)
     if found is not None:
         raise InvalidInput([doc.problem(found[0], found[1])])
     events = data.get("events")
@@ -262,6 +263,48 @@ def _check_size(data: dict, doc: Document) -> None:
                                                               MAX_INTERVIEWERS)),
                                         f"more than {MAX_INTERVIEWERS} interviewers in one "
                                         "interview (the limit)")])
+
+
+def _within_bounds(data: Any) -> bool:
+    """True when plain JSON-like ``data`` surely keeps :func:`bounds.data_problem`'s limits.
+
+    The quick pass every application pays: no paths built, exact types only (anything
+    else answers False, and the located walk decides). False is not an error by itself.
+    """
+    if type(data) is not dict and type(data) is not list:
+        return False
+    max_text, max_int, max_depth = bounds.MAX_TEXT, bounds.MAX_INT, bounds.MAX_NESTING
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth >= max_depth:
+            return False
+        if type(value) is dict:
+            for key in value:
+                if type(key) is not str or len(key) > max_text:
+                    return False
+            items = value.values()
+        else:
+            items = value
+        for v in items:
+            kind = type(v)
+            if kind is str:
+                if len(v) > max_text:
+                    return False
+            elif kind is dict or kind is list:
+                stack.append((v, depth + 1))
+            elif kind is int:
+                if not -max_int <= v <= max_int:
+                    return False
+            elif kind is float:
+                if v != v or v in (_INF, -_INF):
+                    return False
+            elif v is not None and kind is not bool:
+                return False
+    return type(data) is dict or type(data) is list
+
+
+_INF = float("inf")
 
 
 def _located(exc: ValidationError, doc: Document) -> list[Problem]:

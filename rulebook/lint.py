@@ -6,6 +6,7 @@ alone, without any timeline:
 
 - a rule that can never fire (contradictory tests, or a fact that blocks itself);
 - a window that ends before it starts (an error: that rule can never recommend anything);
+- a window whose start can pass its due time through two anchors the rule orders;
 - a limit that forbids all contact, for good, as soon as there is an interview;
 - two rules that recommend the same action to the same person at once;
 - a guideline cited by a derivation whose fact no rule or limit reads;
@@ -21,6 +22,7 @@ derivation is implemented by the rules and limits that read the derived fact.
 from __future__ import annotations
 
 from itertools import combinations
+from typing import Optional
 
 from .drafts import lint_drafts
 from .lang import lint_languages
@@ -48,6 +50,7 @@ def lint(policy: Policy, doc: Document, complete: bool = True) -> list[Problem]:
             _never_fires(section, eid, entry, warn)
     for rid, rule in policy.active("rules").items():
         _window_order(rid, rule, warn)
+        _window_anchors(rid, rule, warn)
         lint_drafts(rid, policy, warn)
     for lid, lim in policy.active("limits").items():
         _forbids_all(policy, lid, lim, warn)
@@ -185,6 +188,54 @@ def _window_order(rid: str, rule: Rule, warn) -> None:
             w.due.exact_seconds > w.end.exact_seconds:
         warn(("rules", rid, "window", "due"), f"the window is due ({w.due.text}) after it "
              f"ends ({w.end.text})", "the due time is cut back to the end")
+
+
+def _ordered(rule: Rule, first: str, second: str) -> Optional[int]:
+    """+1 if the fact bound to ``second`` is after the one bound to ``first`` (its pattern
+    says so, or the other's says ``before``), -1 if before, None if the rule does not say."""
+    a, b = rule.when.get(first), rule.when.get(second)
+    if a is None or b is None:
+        return None
+    if b.after == first or a.before == second:
+        return 1
+    if b.before == first or a.after == second:
+        return -1
+    return None
+
+
+def _window_anchors(rid: str, rule: Rule, warn) -> None:
+    """A window whose start and due time hang on two facts the rule orders (``after`` /
+    ``before``): their offsets alone say whether the start can come after the due time,
+    which the check of one anchor cannot see. The advice then moves the due time to the
+    start; the coach most likely meant it the other way round."""
+    s, d = rule.window.start, rule.window.due
+    if s.anchor == d.anchor or NOW in (s.anchor, d.anchor) or s.field or d.field or \
+            s.business_days or d.business_days:
+        return
+    order = _ordered(rule, s.anchor, d.anchor)
+    if order is None:
+        return
+    gap = s.exact_seconds - d.exact_seconds  # how much later the start is, anchors equal
+    hint = "the due time then moves to the start: make the due offset larger"
+    where = ("rules", rid, "window", "start")
+    if order > 0 and gap > 0:
+        warn(where, f"the window can start ({s.text}) after it is due ({d.text}): whenever "
+             f"{d.anchor} comes less than {_span(gap)} after {s.anchor}", hint)
+    elif order < 0 and gap >= 0:
+        warn(where, f"the window always starts ({s.text}) after it is due ({d.text}): "
+             f"{d.anchor} comes before {s.anchor}", hint)
+    elif order < 0:
+        warn(where, f"the window can start ({s.text}) after it is due ({d.text}): whenever "
+             f"{d.anchor} comes more than {_span(-gap)} before {s.anchor}", hint)
+
+
+def _span(seconds: int) -> str:
+    """'2 days', '36 hours', '90 minutes': the largest unit that divides it."""
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second")):
+        if seconds % size == 0:
+            n = seconds // size
+            return f"{n} {unit}{'' if n == 1 else 's'}"
+    return f"{seconds} seconds"
 
 
 # -- a limit that forbids all contact ---------------------------------------------------

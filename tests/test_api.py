@@ -31,7 +31,7 @@ def test_the_json_has_exactly_the_documented_shape(standard):
     rec = data["actions"][0]
     assert list(rec) == ["action", "to", "channel", "window", "overdue", "rule", "sources",
                          "reason", "draft"]
-    assert list(rec["window"]) == ["start", "due", "end"]
+    assert list(rec["window"]) == ["start", "due", "ideal_due", "end"]
     silent = json.loads(standard.recommend(ROOT / "examples/silent.yaml",
                                            "2026-05-18T09:00:00+01:00").to_json())
     held = silent["held_back"][0]

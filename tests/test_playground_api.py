@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from playground_server import call, running_playground
+from servers import call, running_playground
 from rulebook import Rulebook
 from rulebook.commands.check import problems_of
 from rulebook.fmt import format_text

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from playground_server import running_playground
+from servers import running_playground
 from rulebook.cli import main
 from rulebook.fmt import format_text
 from rulebook.testing.scenarios import load_scenarios

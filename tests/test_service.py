@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pytest
 
 from rulebook import Rulebook
 from rulebook.source import load_file
+from servers import running
 
 ROOT = Path(__file__).resolve().parent.parent
 AT = "2026-03-03T09:00:00+01:00"
@@ -42,31 +42,18 @@ def server(tmp_path_factory):
     policies.mkdir()
     shutil.copy(ROOT / "policies/standard.yaml", policies / "standard.yaml")
     log = base / "decisions.jsonl"
-    errors = open(base / "stderr.txt", "w")  # a file, never a pipe nobody drains
-    proc = subprocess.Popen([sys.executable, "-m", "rulebook.cli", "serve", "--port", "0",
-                             "--policies", str(policies), "--decision-log", str(log),
-                             "--reload-interval", "0.2"],
-                            stdout=subprocess.PIPE, stderr=errors, text=True)
-    try:
-        line = proc.stdout.readline()
-        assert "http://127.0.0.1:" in line, line + (base / "stderr.txt").read_text()
-        url = line.split()[2].rstrip("/")
-        with httpx.Client(base_url=url, timeout=60) as client:
-            for _ in range(100):
-                try:
-                    if client.get("/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            yield {"url": url, "client": client, "policies": policies, "log": log, "proc": proc,
-                   "stderr": base / "stderr.txt"}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # pragma: no cover
-            proc.kill()
-        errors.close()
+    with open(base / "stderr.txt", "w") as errors, \
+            running(["serve", "--policies", str(policies), "--decision-log", str(log),
+                     "--reload-interval", "0.2"], stderr=errors) as (proc, url), \
+            httpx.Client(base_url=url, timeout=60) as client:
+        for _ in range(100):
+            try:
+                if client.get("/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield {"url": url, "client": client, "policies": policies, "log": log, "proc": proc,
+               "stderr": base / "stderr.txt"}
 
 
 def wait_for(client, check, seconds: float = 20.0):
@@ -87,6 +74,19 @@ def test_recommend_answers_exactly_what_the_cli_prints(server):
     assert response.headers["content-type"] == "application/json"
     assert response.headers["x-request-id"] == "req-1"
     assert response.text == Rulebook.load("standard").recommend(PANEL, AT).to_json()
+
+
+def test_the_service_answers_in_the_language_asked(server):
+    """``lang`` in the request: German reasons, the same JSON keys; an unknown one is a 422."""
+    client = server["client"]
+    events = json.loads(json.dumps(PANEL, default=str))
+    got = client.post("/v1/recommend", json={"events": events, "at": AT, "lang": "de"})
+    assert got.status_code == 200, got.text
+    assert got.text == Rulebook.load("standard").recommend(PANEL, AT, lang="de").to_json()
+    assert got.json()["actions"][0]["reason"].startswith("Solange das Gespräch")
+    bad = client.post("/v1/recommend", json={"events": events, "at": AT, "lang": "fr"})
+    assert bad.status_code == 422
+    assert "'fr' is not a language rulebook speaks" in bad.text
 
 
 def test_batch_answers_in_order_with_errors_in_place(server):

@@ -13,8 +13,8 @@ output" sections, written without the engine's outcome stage.
   allows it and lists it, else the default, else the fallbacks; the first the policy's
   settings allow.
 - The reason (and the draft for the channel, if the rule has one) is the template
-  filled in; ``due`` is the ideal time (marked "overdue" once past), while the window's
-  ``due`` is never before now. Words rulebook writes itself and dates come from
+  filled in; ``due`` is the ideal time (marked "overdue" once past), which the window
+  keeps as ``ideal_due``, while the window's ``due`` is never before now. Words rulebook writes itself and dates come from
   :mod:`rulebook.lang`, the output's vocabulary (English or German).
 - ``next_check_at``: the first moment after now at which the advice may change if
   nothing new happens: an event's time, a flip of a ``now``-relative test, a window's
@@ -70,7 +70,8 @@ def advise(policy, kinds: Kinds, timeline, at: dt.datetime, matches: list[Match]
             value = read(m.bindings[alias], fname)
             to = value if isinstance(value, str) else None
         channel = _channel(rule, to, stated, policy.settings.channels)
-        shown = Window(start=start, due=max(due, now) if start <= now else due, end=end)
+        shown = Window(start=start, due=max(due, now) if start <= now else due, ideal_due=due,
+                       end=end)
         w = rule.window
         said = _Reason(m.bindings, tz, timeline, kinds, lang, {
             "to": to, "channel": words.channel_name(channel, lang) if channel else None,
@@ -104,14 +105,14 @@ def advise(policy, kinds: Kinds, timeline, at: dt.datetime, matches: list[Match]
             r, priority = item
             w = r.window
             return (first(w), w.due, priority, r.action, r.to or "", r.rule, w.start,
-                    w.end or _LAST, r.channel or "", r.reason)
+                    w.end or _LAST, r.channel or "", r.reason, w.ideal_due)
         return key
 
     def held_key(item):
         r, priority = item
         w = r.window
         return (r.until or _LAST, w.due, priority, r.action, r.to or "", r.rule, r.limit,
-                w.start, w.end or _LAST, r.channel or "", r.reason)
+                w.start, w.end or _LAST, r.channel or "", r.reason, w.ideal_due)
 
     advice = Advice(
         policy=policy.policy, policy_digest=digest, at=now,

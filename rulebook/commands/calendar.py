@@ -1,7 +1,8 @@
 """Write the advice as an iCalendar file: a to-do per recommendation, with reminders.
 
 Import the file into any calendar program; import a newer export later and the same
-to-dos are updated (their UIDs are stable), not duplicated.
+to-dos are updated (their UIDs are stable), not duplicated. ``--events`` adds each call
+as an event in its first office-hours slot.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", help="the .ics file to write (default: standard output)")
     p.add_argument("--lang", choices=LANGS,
                    help="language of reasons and drafts (default: the events document's, else en)")
+    p.add_argument("--events", action="store_true", dest="call_events",
+                   help="also book each phone call as an event in the first office-hours slot "
+                        "of its window")
 
 
 def _write_atomically(path: str, data: bytes) -> None:
@@ -46,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     lang = args.lang or timeline.lang or DEFAULT
     advice = book.recommend(timeline, moment_arg(args.at), lang=lang)
     data = to_ical(advice, application=timeline.application, policy=book.loaded.policy,
-                   lang=lang)
+                   lang=lang, events=args.call_events, tz=timeline.tz)
     if args.output:
         _write_atomically(args.output, data)
     else:

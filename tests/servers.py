@@ -1,29 +1,34 @@
-"""Start ``rulebook playground`` as a real server on 127.0.0.1 for a test module."""
+"""Real server processes (`rulebook serve`, `rulebook playground`) on 127.0.0.1 for tests.
+
+Both commands print their address on the first line of stdout once the socket is bound;
+the process is stopped (terminate, then kill) however the test ends.
+"""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import IO, Any, Iterator
 
 
 @contextmanager
-def running_playground() -> Iterator[str]:
-    """The page's URL, while a ``rulebook playground --port 0`` process serves it."""
-    proc = subprocess.Popen([sys.executable, "-m", "rulebook.cli", "playground", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def running(args: list[str], stderr: IO | int = subprocess.PIPE
+            ) -> Iterator[tuple[subprocess.Popen, str]]:
+    """``rulebook ARGS --port 0`` while it runs: (process, its URL without a trailing slash)."""
+    proc = subprocess.Popen([sys.executable, "-m", "rulebook.cli", *args, "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=stderr, text=True)
     try:
         line = proc.stdout.readline()
-        if "http://" not in line:
+        if "http://127.0.0.1:" not in line:
             proc.kill()
-            raise RuntimeError(f"the playground did not start: {line}{proc.stderr.read()}")
-        url = line.split()[2]
-        _wait_until_up(url)
-        yield url
+            why = proc.stderr.read() if proc.stderr else "(stderr went to a file)"
+            raise RuntimeError(f"`rulebook {args[0]}` did not start: {line}{why}")
+        yield proc, line.split()[2].rstrip("/")
     finally:
         proc.terminate()
         try:
@@ -32,9 +37,15 @@ def running_playground() -> Iterator[str]:
             proc.kill()
 
 
-def _wait_until_up(url: str) -> None:
-    import time
+@contextmanager
+def running_playground() -> Iterator[str]:
+    """The page's URL (with a trailing slash), while ``rulebook playground`` serves it."""
+    with running(["playground"]) as (_proc, url):
+        _wait_until_up(url + "/")
+        yield url + "/"
 
+
+def _wait_until_up(url: str) -> None:
     for _ in range(100):
         try:
             with urllib.request.urlopen(url + "api/policies", timeout=5):
