@@ -504,11 +504,12 @@ _LOGGING = ("times", "dates", "mixed", "times", "dates")
 _THANKS = ("all", "none", "all", "some")
 # How far out a stated decision date lies, in days: mostly within two weeks, when the
 # usual follow-ups fall due just before or just after it.
-_DECISION_DAYS = ((6, 12), (1, 5), (9, 16), (6, 12), (17, 45))
+_DECISION_DAYS = ((6, 12), (1, 5), (9, 16), (9, 16), (17, 45))
 _STATED = ("email", "phone", "letter", "email", "phone", "linkedin")
-# A last word from the employer: every kind, an invitation and a rejection first.
-_REPLIES = ("second_interview", "rejection", "no_decision", "materials_requested", "other",
-            "offer")
+# A last word from the employer: every kind, most often an invitation (that may lead
+# nowhere) or a rejection.
+_REPLIES = ("second_interview", "rejection", "no_decision", "second_interview",
+            "materials_requested", "other", "offer")
 # Contacts the candidate already made: mostly none, sometimes many.
 _CONTACTS = (0, 0, 0, 0, 1, 2, 4, 6)
 
@@ -546,6 +547,7 @@ def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
     rounds = draw(st.sampled_from((1, 1, 1, 2, 3)))
     interview = start
     people: list[str] = []
+    unthanked: list[str] = []
     for rnd in range(1, rounds + 1):
         who = draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True))
         people = sorted(set(people) | set(who))
@@ -556,7 +558,9 @@ def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
             iv["round"] = rnd
         events.append(iv)
         for n in who:
-            if thanks == "all" or (thanks == "some" and draw(st.booleans())):
+            if not (thanks == "all" or (thanks == "some" and draw(st.booleans()))):
+                unthanked.append(n)
+            else:
                 events.append({"type": "thank_you_sent", "to": n, "channel": "email",
                                "at": when(interview + dt.timedelta(hours=draw(st.integers(
                                    1, 30))))})
@@ -613,11 +617,14 @@ def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
                        "at": _iso(start - dt.timedelta(days=3), zone)})
     if draw(st.integers(0, 4)) == 0:  # the candidate puts an action off, or drops it
         kind = draw(st.sampled_from(("snoozed", "dismissed")))
+        hours = draw(st.sampled_from(((1, 30), (1, 24 * 10))))  # often the first day
         put: dict[str, Any] = {"type": kind, "at": _iso(interview + dt.timedelta(
-            hours=draw(st.integers(1, 24 * 10))), zone),
+            hours=draw(st.integers(*hours))), zone),
             "action": draw(st.sampled_from(("send_thank_you", "check_in", "follow_up_call",
                                             "continue_search", "final_nudge")))}
-        if draw(st.booleans()):
+        if unthanked and draw(st.booleans()):  # often a thank-you still owed to someone
+            put.update(action="send_thank_you", to=draw(st.sampled_from(sorted(unthanked))))
+        elif draw(st.sampled_from((True, True, False))):  # mostly for one person
             put["to"] = draw(st.sampled_from(people))
         if kind == "snoozed":
             put["until"] = _iso(interview + dt.timedelta(days=draw(st.integers(2, 20))), zone)
@@ -634,12 +641,12 @@ def story_times(doc: dict[str, Any]) -> st.SearchStrategy[dt.datetime]:
     """Moments worth asking a story at, in four equal shares: around each word from the
     employer (an interview, a reply, next steps, a withdrawal: just after it, or all that
     day when it was logged as a date, and the next morning; the days before and the morning after a
-    stated decision date); the day of a word or a decision date logged as a date only,
-    morning to evening; the mornings of the two weeks after the latest interview; and
+    stated decision date); the day of next steps noted as a date only (else of another
+    word or a decision date noted so), morning to evening; the mornings of the two weeks after the latest interview; and
     any of those or later (just after any event, the day of any event logged as a date,
     the weeks after the first and the latest interview, the months of a long wait)."""
     zone = ZoneInfo(doc.get("timezone", "UTC"))
-    said, dated, out = [], [], []
+    said, noted, dated, out = [], [], [], []
 
     def mornings(moment: dt.datetime, days) -> list[dt.datetime]:
         return [_local(moment + dt.timedelta(days=d), zone.key, 9, 30) for d in days]
@@ -654,7 +661,9 @@ def story_times(doc: dict[str, Any]) -> st.SearchStrategy[dt.datetime]:
                 day = dt.datetime.fromisoformat(text).replace(tzinfo=zone)
                 soon = [day.replace(hour=h, minute=30) for h in (9, 11, 14, 17, 20)]
                 moment = day.replace(hour=23, minute=59)
-                if word or key == "decision_by":
+                if e["type"] == "next_steps" and key == "at":
+                    noted += soon
+                elif word or key == "decision_by":
                     dated += soon
             else:
                 moment = dt.datetime.fromisoformat(text)
@@ -680,5 +689,5 @@ def story_times(doc: dict[str, Any]) -> st.SearchStrategy[dt.datetime]:
                 return st.sampled_from(later)
         return st.sampled_from(days)
 
-    return st.one_of(choose(said), choose(dated, said), choose(days),
+    return st.one_of(choose(said), choose(noted, dated, said), choose(days),
                      choose(out + said + days))
