@@ -29,8 +29,9 @@ EXAMPLES = 300  # per invariant: enough to find every bug issue 8 lists (tests/t
 @contextmanager
 def _own_constants_only() -> Iterator[None]:
     """Recent hypothesis versions mix literals found in the modules the process imported
-    into what it generates, so one seed gave other timelines in a test suite than on the
-    command line. The search does without them: a seed names the same timelines anywhere."""
+    into what they generate, so one seed gave other timelines in a test suite than on
+    the command line. The search does without them: a seed names the same timelines in
+    any process."""
     try:
         from hypothesis.internal.conjecture import providers
         from hypothesis.internal.constants_ast import Constants

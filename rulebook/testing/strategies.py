@@ -541,7 +541,8 @@ def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
     thanks = draw(st.sampled_from(_THANKS))
 
     def when(moment: dt.datetime, mixed: bool = False) -> str:
-        date_only = logging == "dates" or ((mixed or logging == "mixed") and draw(st.booleans()))
+        date_only = logging == "dates" or ((mixed or logging == "mixed")
+                                           and draw(st.booleans()))
         return _day(moment, zone) if date_only else _iso(moment, zone)
 
     rounds = draw(st.sampled_from((1, 1, 1, 2, 3)))
@@ -575,11 +576,13 @@ def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
             interview += gap
     if draw(st.sampled_from((True, True, True, False))):  # next steps, often with a date,
         # a channel or a long wait
-        ns: dict[str, Any] = {"type": "next_steps",  # often noted as a date, whatever the style
+        # next steps are often noted as a date, whatever the style
+        ns: dict[str, Any] = {"type": "next_steps",
                               "at": when(interview + dt.timedelta(hours=draw(st.sampled_from(
                                   (1, 2, 24, 24 * 5, 24 * 8)))), mixed=True)}
         shape = draw(st.sampled_from(("date", "timed date", "long", "date", "none")))
-        days_out = dt.timedelta(days=draw(st.integers(*draw(st.sampled_from(_DECISION_DAYS)))))
+        span = draw(st.sampled_from(_DECISION_DAYS))
+        days_out = dt.timedelta(days=draw(st.integers(*span)))
         if shape == "date":
             ns["decision_by"] = _day(interview + days_out, zone)
         elif shape == "timed date":
@@ -640,11 +643,12 @@ def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
 def story_times(doc: dict[str, Any]) -> st.SearchStrategy[dt.datetime]:
     """Moments worth asking a story at, in four equal shares: around each word from the
     employer (an interview, a reply, next steps, a withdrawal: just after it, or all that
-    day when it was logged as a date, and the next morning; the days before and the morning after a
-    stated decision date); the day of next steps noted as a date only (else of another
-    word or a decision date noted so), morning to evening; the mornings of the two weeks after the latest interview; and
-    any of those or later (just after any event, the day of any event logged as a date,
-    the weeks after the first and the latest interview, the months of a long wait)."""
+    day when it was logged as a date, and the next morning; a stated decision date the
+    same way, and the mornings a week, three days and a day before it); the day next
+    steps were noted as a date only (else another word noted so), morning to evening;
+    the mornings of the two weeks after the latest interview; and any of those or later
+    (just after any event, the day of any event logged as a date, the weeks after the
+    first and the latest interview, the months of a long wait)."""
     zone = ZoneInfo(doc.get("timezone", "UTC"))
     said, noted, dated, out = [], [], [], []
 
