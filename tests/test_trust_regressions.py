@@ -352,3 +352,24 @@ def test_a_seed_gives_the_same_timelines_whatever_the_process_imported():
     assert bare.startswith("60 ")
     assert run("rulebook.calendar", "rulebook.playground", "rulebook.service",
                "engine.reference", "rulebook.describe", "rulebook.explain") == bare
+
+
+# -- found at the deep count (make test-deep, seed 1) -------------------------------------
+
+# A call that reached voicemail before a stated decision date: its retry was held back
+# until the date had passed, and then was due at the same moment as the check-in (three
+# days after the call, when the gap between contacts lets the check-in through and the
+# retry's window closes).
+VOICEMAIL_BEFORE_THE_DATE = _story(
+    THANKED, {"type": "next_steps", "at": "2026-03-02T11:00:00+01:00",
+              "decision_by": "2026-03-10"},
+    {"type": "call", "at": "2026-03-08T10:00:00+01:00", "outcome": "voicemail"})
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+def test_no_retry_call_beside_the_check_in_after_a_stated_date(policy):
+    book = Rulebook.load(policy)
+    # three days after the call: the gap between contacts ends as the retry's window does
+    at = _at("2026-03-11T10:00:00+01:00")
+    assert _status_now(book, VOICEMAIL_BEFORE_THE_DATE, at) == ["check_in"]
+    inv.no_pestering(book, VOICEMAIL_BEFORE_THE_DATE, _at("2026-03-08T11:00:00+01:00"))
