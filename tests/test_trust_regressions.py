@@ -373,3 +373,17 @@ def test_no_retry_call_beside_the_check_in_after_a_stated_date(policy):
     at = _at("2026-03-11T10:00:00+01:00")
     assert _status_now(book, VOICEMAIL_BEFORE_THE_DATE, at) == ["check_in"]
     inv.no_pestering(book, VOICEMAIL_BEFORE_THE_DATE, _at("2026-03-08T11:00:00+01:00"))
+
+
+# The modern policy's follow-up email (no thank-you sent) ended at a week after the
+# interview, the very moment its check-in opened: both were to do at once.
+NO_THANKS = _story()
+
+
+def test_modern_never_has_the_follow_up_email_and_the_check_in_at_once():
+    book = Rulebook.load("modern")
+    week = _at("2026-03-09T10:00:00+01:00")
+    assert _status_now(book, NO_THANKS, week) == ["check_in"]
+    assert _status_now(book, NO_THANKS, week - dt.timedelta(minutes=1)) == \
+        ["send_follow_up_email"]
+    inv.no_pestering(book, NO_THANKS, week)
