@@ -88,13 +88,16 @@ def ical_priority(policy_priority: int) -> int:
     return max(1, min(9, 1 + policy_priority // 10))
 
 
-def _title(rec: Recommendation) -> str:
-    words = rec.action.replace("_", " ")
+def _title(rec: Recommendation, lang: str = DEFAULT) -> str:
+    """'Send thank you: Sam Ortiz (email)', 'Dankeschön senden: Sam Ortiz (E-Mail)'."""
+    words = word(rec.action.replace("_", " "), lang)
     title = words[:1].upper() + words[1:]
     if rec.to:
         title += f": {rec.to}"
     if rec.channel:
-        title += f" ({rec.channel.replace('_', ' ')})"
+        shown = rec.channel.replace("_", " ") if lang == DEFAULT else channel_name(rec.channel,
+                                                                                  lang)
+        title += f" ({shown})"
     return title
 
 
@@ -126,7 +129,7 @@ def _todo(rec: Recommendation, application: dict[str, Any], policy: Optional[Pol
     todo = Todo()
     todo.add("uid", uid(application, rec, policy))
     todo.add("dtstamp", _utc(stamp))
-    todo.add("summary", _title(rec))
+    todo.add("summary", _title(rec, lang))
     todo.add("description", _description(rec, lang))
     if rec.window.start < ideal_due(rec):  # RFC 5545: DUE is later than DTSTART
         todo.add("dtstart", _utc(rec.window.start))
@@ -139,7 +142,7 @@ def _todo(rec: Recommendation, application: dict[str, Any], policy: Optional[Pol
     if status == "NEEDS-ACTION":  # a reminder before the ideal due; none for what is off
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", _title(rec))
+        alarm.add("description", _title(rec, lang))
         alarm.add("trigger", -REMINDER, parameters={"RELATED": "END"})
         todo.add_component(alarm)
     return todo
@@ -169,7 +172,7 @@ def _event(rec: Recommendation, slot: tuple[dt.datetime, dt.datetime],
     event = Event()
     event.add("uid", event_uid(application, rec, policy))
     event.add("dtstamp", _utc(stamp))
-    event.add("summary", _title(rec))
+    event.add("summary", _title(rec, lang))
     event.add("description", _description(rec, lang))
     event.add("dtstart", _utc(slot[0]))
     event.add("dtend", _utc(slot[1]))
@@ -177,7 +180,7 @@ def _event(rec: Recommendation, slot: tuple[dt.datetime, dt.datetime],
     event.add("categories", [rec.action])
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", _title(rec))
+    alarm.add("description", _title(rec, lang))
     alarm.add("trigger", -CALL_REMINDER, parameters={"RELATED": "START"})
     event.add_component(alarm)
     return event

@@ -294,3 +294,19 @@ def test_a_call_slot_is_cut_at_closing_time(book):
     at = dt.datetime(2026, 5, 11, 16, 45, tzinfo=ZoneInfo("Europe/London"))
     begin, end = call_slot(call, book.loaded.policy, at, ZoneInfo("Europe/London"))
     assert (begin, end - begin) == (at, dt.timedelta(minutes=15))
+
+
+def test_a_german_export_names_the_same_items(tmp_path):
+    """--lang de: German titles and descriptions, the same UIDs and due times as English."""
+    path = ROOT / "examples/panel.yaml"
+    at = "2026-03-03T12:00:00+01:00"
+    en = IcsCalendarStream.calendar_from_ics(
+        _cli_export(path, at, tmp_path / "en.ics").decode("utf-8"))
+    de = IcsCalendarStream.calendar_from_ics(
+        _cli_export(path, at, tmp_path / "de.ics", "--lang", "de").decode("utf-8"))
+    assert [(t.uid, t.due) for t in en.todos] == [(t.uid, t.due) for t in de.todos]
+    titles = {t.summary for t in de.todos}
+    assert "Dankeschön senden: Sam Ortiz (E-Mail)" in titles
+    assert "Send thank you: Sam Ortiz (email)" in {t.summary for t in en.todos}
+    thanks = next(t for t in de.todos if t.summary.startswith("Dankeschön senden: Sam"))
+    assert "fällig Di. 3. März 2026, 10:00 (überfällig)" in thanks.description
