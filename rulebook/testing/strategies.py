@@ -497,6 +497,21 @@ def _in_order(window: dict[str, str]) -> dict[str, str]:
 
 STORY_ZONES = ("Europe/Berlin", "America/New_York", "UTC", "Asia/Kolkata")
 _PEOPLE = ("Dana Lee", "Sam Ortiz", "Priya")
+# How a candidate logs: with times, as a diary of dates only, or a mix of both.
+_LOGGING = ("times", "dates", "mixed", "times", "dates")
+# Thank-yous after each interview: to everyone, to some, or none at all (and then often
+# decided against, so that following the advice does not write them).
+_THANKS = ("all", "none", "all", "some")
+# How far out a stated decision date lies, in days: mostly within two weeks, when the
+# usual follow-ups fall due just before or just after it.
+_DECISION_DAYS = ((6, 12), (1, 5), (9, 16), (9, 16), (17, 45))
+_STATED = ("email", "phone", "letter", "email", "phone", "linkedin")
+# A last word from the employer: every kind, most often an invitation (that may lead
+# nowhere) or a rejection.
+_REPLIES = ("second_interview", "rejection", "no_decision", "second_interview",
+            "materials_requested", "other", "offer")
+# Contacts the candidate already made: mostly none, sometimes many.
+_CONTACTS = (0, 0, 0, 0, 1, 2, 4, 6)
 
 
 def _day(moment: dt.datetime, zone: str) -> str:
@@ -513,23 +528,27 @@ def _local(moment: dt.datetime, zone: str, hour: int, minute: int = 0) -> dt.dat
 @st.composite
 def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
     """An events document told as a story, weighted toward the corners where policies
-    break: decision dates with and without a time, events logged as a date only,
-    preferred channels, long waits, replies of every kind followed by silence, many
-    contacts, several rounds, and endings. The candidate's own contacts are few or none,
-    so that following the advice (``rulebook.testing.follow_advice``) writes the rest;
+    break: decision dates with and without a time (mostly one to two weeks out), events
+    logged as a date only (some candidates log nothing else), preferred channels, long
+    waits, replies of every kind followed by silence, no thank-you at all, many contacts,
+    several rounds, and endings. The candidate's own contacts are few or none, so that
+    following the advice (``rulebook.testing.follow_advice``) writes the rest;
     :func:`story_times` gives the moments worth asking at."""
     zone = draw(st.sampled_from(STORY_ZONES))
     start = BASE + dt.timedelta(days=draw(st.integers(0, 6)), hours=draw(st.integers(0, 8)))
     events: list[dict[str, Any]] = []
+    logging = draw(st.sampled_from(_LOGGING))
+    thanks = draw(st.sampled_from(_THANKS))
 
-    def when(moment: dt.datetime, date_only: Optional[bool] = None) -> str:
-        if date_only is None:
-            date_only = draw(st.integers(0, 3)) == 0
+    def when(moment: dt.datetime, mixed: bool = False) -> str:
+        date_only = logging == "dates" or ((mixed or logging == "mixed")
+                                           and draw(st.booleans()))
         return _day(moment, zone) if date_only else _iso(moment, zone)
 
     rounds = draw(st.sampled_from((1, 1, 1, 2, 3)))
     interview = start
     people: list[str] = []
+    unthanked: list[str] = []
     for rnd in range(1, rounds + 1):
         who = draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True))
         people = sorted(set(people) | set(who))
@@ -539,22 +558,31 @@ def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
         if rnd > 1:
             iv["round"] = rnd
         events.append(iv)
-        for n in who:  # thank-yous: all, some or none
-            if draw(st.integers(0, 2)):
+        for n in who:
+            if not (thanks == "all" or (thanks == "some" and draw(st.booleans()))):
+                unthanked.append(n)
+            else:
                 events.append({"type": "thank_you_sent", "to": n, "channel": "email",
                                "at": when(interview + dt.timedelta(hours=draw(st.integers(
                                    1, 30))))})
+        if thanks == "none" and draw(st.sampled_from((True, True, False))):
+            events.append({"type": "dismissed", "action": "send_thank_you",
+                           "at": when(interview + dt.timedelta(hours=draw(st.integers(
+                               1, 30))))})
         if rnd < rounds:
             gap = dt.timedelta(days=draw(st.integers(3, 21)))
             events.append({"type": "reply", "kind": "second_interview",
                            "at": when(interview + gap / 2)})
             interview += gap
-    if draw(st.integers(0, 4)):  # next steps, often with a date, a channel or a long wait
+    if draw(st.sampled_from((True, True, True, False))):  # next steps, often with a date,
+        # a channel or a long wait
+        # next steps are often noted as a date, whatever the style
         ns: dict[str, Any] = {"type": "next_steps",
-                              "at": when(interview + dt.timedelta(
-                                  hours=draw(st.sampled_from((1, 2, 24, 24 * 5, 24 * 8)))))}
-        shape = draw(st.sampled_from(("date", "date", "timed date", "long", "none")))
-        days_out = dt.timedelta(days=draw(st.integers(1, 35)))
+                              "at": when(interview + dt.timedelta(hours=draw(st.sampled_from(
+                                  (1, 2, 24, 24 * 5, 24 * 8)))), mixed=True)}
+        shape = draw(st.sampled_from(("date", "timed date", "long", "date", "none")))
+        span = draw(st.sampled_from(_DECISION_DAYS))
+        days_out = dt.timedelta(days=draw(st.integers(*span)))
         if shape == "date":
             ns["decision_by"] = _day(interview + days_out, zone)
         elif shape == "timed date":
@@ -562,23 +590,22 @@ def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
                                             draw(st.integers(8, 18))), zone)
         elif shape == "long":
             ns["long_wait"] = True
-        if draw(st.booleans()):
-            ns["preferred_channel"] = draw(st.sampled_from(("email", "phone", "email", "letter",
-                                                            "linkedin")))
+        if draw(st.sampled_from((True, True, True, False))):
+            ns["preferred_channel"] = draw(st.sampled_from(_STATED))
         if draw(st.integers(0, 3)) == 0:
             ns["from"] = draw(st.sampled_from(people))
         events.append(ns)
     clock = interview
-    for _ in range(draw(st.sampled_from((0, 0, 0, 1, 2, 4)))):  # contacts already made
+    for _ in range(draw(st.sampled_from(_CONTACTS))):  # contacts already made
         clock += dt.timedelta(hours=draw(st.integers(2, 24 * 9)))
         if draw(st.booleans()):
             events.append({"type": "follow_up_sent", "channel": "email", "at": when(clock)})
         else:
             events.append({"type": "call", "at": _iso(clock, zone),
                            "outcome": draw(st.sampled_from(OUTCOMES))})
-    if draw(st.integers(0, 2)) == 0:  # a word from them, then (mostly) silence
+    if draw(st.booleans()):  # a word from them, then (mostly) silence
         clock += dt.timedelta(hours=draw(st.integers(1, 24 * 14)))
-        reply: dict[str, Any] = {"type": "reply", "kind": draw(st.sampled_from(KINDS)),
+        reply: dict[str, Any] = {"type": "reply", "kind": draw(st.sampled_from(_REPLIES)),
                                  "at": when(clock)}
         if draw(st.booleans()):
             reply["from"] = draw(st.sampled_from(people))
@@ -593,11 +620,14 @@ def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
                        "at": _iso(start - dt.timedelta(days=3), zone)})
     if draw(st.integers(0, 4)) == 0:  # the candidate puts an action off, or drops it
         kind = draw(st.sampled_from(("snoozed", "dismissed")))
+        hours = draw(st.sampled_from(((1, 30), (1, 24 * 10))))  # often the first day
         put: dict[str, Any] = {"type": kind, "at": _iso(interview + dt.timedelta(
-            hours=draw(st.integers(1, 24 * 10))), zone),
+            hours=draw(st.integers(*hours))), zone),
             "action": draw(st.sampled_from(("send_thank_you", "check_in", "follow_up_call",
                                             "continue_search", "final_nudge")))}
-        if draw(st.booleans()):
+        if unthanked and draw(st.booleans()):  # often a thank-you still owed to someone
+            put.update(action="send_thank_you", to=draw(st.sampled_from(sorted(unthanked))))
+        elif draw(st.sampled_from((True, True, False))):  # mostly for one person
             put["to"] = draw(st.sampled_from(people))
         if kind == "snoozed":
             put["until"] = _iso(interview + dt.timedelta(days=draw(st.integers(2, 20))), zone)
@@ -611,26 +641,57 @@ def stories(draw, names: tuple[str, ...] = _PEOPLE) -> dict[str, Any]:
 
 
 def story_times(doc: dict[str, Any]) -> st.SearchStrategy[dt.datetime]:
-    """Moments worth asking a story at: just after its events, the day of an event
-    logged as a date (during office hours), the morning after a decision date, and as
-    the weeks go by."""
+    """Moments worth asking a story at, in four equal shares: around each word from the
+    employer (an interview, a reply, next steps, a withdrawal: just after it, or all that
+    day when it was logged as a date, and the next morning; a stated decision date the
+    same way, and the mornings a week, three days and a day before it); the day next
+    steps were noted as a date only (else another word noted so), morning to evening;
+    the mornings of the two weeks after the latest interview; and any of those or later
+    (just after any event, the day of any event logged as a date, the weeks after the
+    first and the latest interview, the months of a long wait)."""
     zone = ZoneInfo(doc.get("timezone", "UTC"))
-    out = []
+    said, noted, dated, out = [], [], [], []
+
+    def mornings(moment: dt.datetime, days) -> list[dt.datetime]:
+        return [_local(moment + dt.timedelta(days=d), zone.key, 9, 30) for d in days]
+
     for e in doc.get("events", []):
+        word = e["type"] in ("interview", "reply", "next_steps", "withdrawn")
         for key in ("at", "decision_by"):
             text = e.get(key)
             if not isinstance(text, str):
                 continue
-            if len(text) == 10:  # a date: that day, in office hours, and the next morning
+            if len(text) == 10:  # a date: that day, morning to evening, and the next morning
                 day = dt.datetime.fromisoformat(text).replace(tzinfo=zone)
-                out += [day.replace(hour=h, minute=30) for h in (9, 11, 15)]
-                out.append((day + dt.timedelta(days=1)).replace(hour=9, minute=30))
+                soon = [day.replace(hour=h, minute=30) for h in (9, 11, 14, 17, 20)]
+                moment = day.replace(hour=23, minute=59)
+                if e["type"] == "next_steps" and key == "at":
+                    noted += soon
+                elif word or key == "decision_by":
+                    dated += soon
             else:
                 moment = dt.datetime.fromisoformat(text)
-                out += [moment + dt.timedelta(minutes=1), moment + dt.timedelta(hours=1)]
-                out += [_local(moment + dt.timedelta(days=d), zone.key, 9, 30)
-                        for d in (1, 4, 6, 15)]
-    first = min((dt.datetime.fromisoformat(e["at"]) for e in doc.get("events", [])
-                 if e["type"] == "interview"), default=BASE)
-    weeks = [first + dt.timedelta(days=d, hours=1) for d in (1, 5, 7, 8, 10, 14, 15, 21, 28)]
-    return st.sampled_from(sorted(set(out + weeks)))
+                soon = [moment + dt.timedelta(minutes=1), moment + dt.timedelta(hours=1)]
+            soon += mornings(moment, (1,))
+            (said if word else out).extend(soon)
+            out += mornings(moment, (4, 6, 15))
+            if key == "decision_by":  # the days before a stated date
+                said += mornings(moment, (-7, -3, -1))
+            elif e["type"] == "next_steps" and e.get("long_wait"):  # month by month
+                out += mornings(moment, (29, 31, 45, 61, 90, 120))
+    interviews = sorted(dt.datetime.fromisoformat(e["at"]) for e in doc.get("events", [])
+                        if e["type"] == "interview") or [BASE]
+    for iv in {interviews[0], interviews[-1]}:
+        out += [iv + dt.timedelta(days=d, hours=1) for d in (1, 5, 7, 8, 10, 14, 15, 21, 28)]
+    days = mornings(interviews[-1], range(1, 15))  # day by day after the latest one
+
+    def choose(*moments: list[dt.datetime]) -> st.SearchStrategy[dt.datetime]:
+        """The first non-empty list, from the first interview on (nothing happens before)."""
+        for candidates in moments:
+            later = sorted({t for t in candidates if t >= interviews[0]})
+            if later:
+                return st.sampled_from(later)
+        return st.sampled_from(days)
+
+    return st.one_of(choose(said), choose(noted, dated, said), choose(days),
+                     choose(out + said + days))
