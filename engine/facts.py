@@ -26,7 +26,7 @@ from typing import Any, Iterable
 from rulebook.bounds import MAX_JOIN
 from rulebook.compiler import HIDDEN, INIT_TYPE, fnv1a32
 from rulebook.events import EndOfDay, Timeline
-from rulebook.problems import InvalidInput
+from rulebook.problems import TooMuchWork
 from rulebook.vocabulary import NOW
 
 TYPE_RANK = {name: i for i, name in enumerate((
@@ -199,7 +199,7 @@ def check_join(program, stratum, present: list[Fact]) -> None:
         work = join_work(entry, counts)
         if work > MAX_JOIN:
             section, eid = _entry_of(program, entry)
-            raise InvalidInput([program.loaded.document.problem(
+            raise TooMuchWork([program.loaded.document.problem(
                 (section, eid), f"on this timeline '{eid}' would try {work:,} "
                 f"combinations of facts: at most {MAX_JOIN:,} (the limit)",
                 "the events have too many facts of the types it matches together", key=True)])

@@ -367,10 +367,8 @@ def _format_body(body: str, crlf: bool, file: str) -> str:
     for _ in range(4):  # the canonical layout is reached in one or two rounds
         try:
             new = _format_once(out)
-        except YAMLError as exc:  # pragma: no cover - a ruamel.yaml defect
-            raise InvalidInput([Problem(file, 1, 1, "fmt cannot lay out this file "
-                                        f"({' '.join(str(exc).split())}); it was left "
-                                        "untouched")]) from None
+        except YAMLError:  # ruamel.yaml wrote YAML it cannot read back
+            raise InvalidInput([_unwritable(file, body)]) from None
         if new == out:
             break
         out = new
@@ -384,6 +382,39 @@ def _format_body(body: str, crlf: bool, file: str) -> str:
     if missing:
         raise InvalidInput([_cannot_keep(file, m) for m in missing[:1]])
     return out.replace("\n", "\r\n") if crlf else out
+
+
+def _unwritable(file: str, body: str) -> Problem:
+    """Why fmt refuses a file ruamel.yaml would write back broken, located.
+
+    The one case known: a comment after a ``{...}`` or ``[...]`` list item, in a list
+    whose key has a comment of its own, followed by an item in block layout (ruamel.yaml
+    0.19 then writes that item's keys on one line). The comment is named: on a line of
+    its own above the item, it is kept.
+    """
+    found = []
+    _flow_items_with_comments(_yaml().load(body), found)
+    for m in marks(body):
+        if m.text in found:
+            return Problem(file, m.line, m.col, "fmt cannot keep this comment after a "
+                           "{...} or [...] list item (the YAML library would write the list "
+                           "back broken): put it on its own line above the item; the file "
+                           "was left untouched")
+    return Problem(file, 1, 1, "fmt cannot lay out this file (the YAML library would write it "
+                   "back broken); the file was left untouched")
+
+
+def _flow_items_with_comments(node, found: list) -> None:
+    if isinstance(node, CommentedSeq):
+        for i, item in enumerate(node):
+            entry = node.ca.items.get(i)
+            if isinstance(item, (CommentedMap, CommentedSeq)) and item.fa.flow_style() and \
+                    entry and isinstance(entry[0], CommentToken):
+                found.append(entry[0].value.split("\n")[0].strip())
+    children = node.values() if isinstance(node, CommentedMap) else \
+        node if isinstance(node, CommentedSeq) else ()
+    for child in children:
+        _flow_items_with_comments(child, found)
 
 
 def _cannot_keep(file: str, mark) -> Problem:

@@ -43,6 +43,11 @@ class InvalidInput(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+
+class TooMuchWork(InvalidInput):
+    """A timeline the engine refuses to evaluate because its joins would exceed the
+    documented bound (:data:`rulebook.bounds.MAX_JOIN`): valid input, too big to match."""
+
 @dataclass
 class Collector:
     """Accumulates problems for one file; ``raise_if_any`` ends the stage."""

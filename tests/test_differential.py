@@ -16,6 +16,7 @@ import json
 import os
 
 from hypothesis import given, note, reject, settings, strategies as st
+import pytest
 
 from differential_cases import boundary_moments, moments_for, rich_policies, rich_timelines
 from rulebook.advice import Advice
@@ -24,7 +25,7 @@ from rulebook.compiler import compile_policy
 from rulebook.engine.reference import ReferenceEvaluator
 from rulebook.engine.runtime import DurableEvaluator
 from rulebook.load import load_policy
-from rulebook.problems import InvalidInput
+from rulebook.problems import InvalidInput, TooMuchWork
 from rulebook.testing.strategies import evaluation_times, policies, timelines
 
 RUNS = {"policies": 0, "timelines": 0, "evaluations": 0}
@@ -39,7 +40,10 @@ def compare(program, timeline, at, durable=None) -> tuple[str, str]:
     own = durable is None
     durable = durable or DurableEvaluator(program)
     try:
-        got = sorted(m.key for m in durable.matches(timeline, at))
+        try:
+            got = sorted(m.key for m in durable.matches(timeline, at))
+        except TooMuchWork:  # over the documented join bound: refused, not evaluated
+            reject()
         reference = ReferenceEvaluator(program)
         want = sorted(m.key for m in reference.matches(timeline, at))
         assert got == want, f"matches differ at {at.isoformat()}"
@@ -162,3 +166,27 @@ def test_found_self_blocking_negation():
     at = dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc)
     assert ReferenceEvaluator(program).matches(as_timeline(events), at) == []
     assert_agree(program, as_timeline(events), [at])
+
+
+def test_a_timeline_over_the_join_bound_is_not_a_case():
+    """The engine refuses a timeline whose joins pass the documented bound (valid input,
+    too big to match): the generators may draw one, and it is rejected, not a failure."""
+    from hypothesis.errors import Unsatisfiable
+
+    program = _program({"policy": "generated", "rules": {"r": {
+        "sources": ["G1"], "action": "act", "reason": "x",
+        "when": {"a": {"fact": "follow_up_sent"}, "b": {"fact": "follow_up_sent", "after": "a"},
+                 "c": {"fact": "follow_up_sent", "after": "b"}},
+        "window": {"start": "c", "due": "c + 1d"}}}})
+    events = {"timezone": "UTC", "events": [
+        {"type": "follow_up_sent", "at": f"2026-03-{3 + i // 24:02d}T{i % 24:02d}:00:00+00:00",
+         "channel": "email"} for i in range(100)]}
+    at = dt.datetime(2026, 4, 1, tzinfo=dt.timezone.utc)
+
+    @settings(max_examples=1, database=None)
+    @given(st.just(as_timeline(events)))
+    def drawn(timeline):
+        compare(program, timeline, at)
+
+    with pytest.raises(Unsatisfiable):  # every draw rejected; without the guard, the refusal
+        drawn()

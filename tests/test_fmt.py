@@ -197,3 +197,22 @@ def test_fmt_follows_a_symbolic_link(tmp_path):
     link.symlink_to(target)
     write_atomically(link, "new\n")
     assert link.is_symlink() and target.read_text() == "new\n"
+
+
+BROKEN_BY_RUAMEL = ("policy: p\nrules:\n  r1:\n    action: a\n    absent:  # why\n"
+                    "    - {fact: x}  # first\n    - after: p\n      fact: y\n")
+
+
+def test_a_comment_ruamel_would_write_back_broken_is_named_where_it_stands():
+    """ruamel.yaml 0.19 writes the block item after a commented ``{...}`` item (in a list
+    whose key has a comment) on one line, which is not YAML: fmt refuses, naming that
+    comment, and with the comment on its own line above the item it formats."""
+    with pytest.raises(InvalidInput) as caught:
+        F.format_text(BROKEN_BY_RUAMEL, "p.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.col) == (6, 18)
+    assert "put it on its own line above the item; the file was left untouched" in \
+        problem.message
+    moved = BROKEN_BY_RUAMEL.replace("    - {fact: x}  # first\n", "    # first\n    - {fact: x}\n")
+    out = F.format_text(moved, "p.yaml")
+    assert "# first\n      - {fact: x}\n      - fact: y\n        after: p\n" in out

@@ -27,7 +27,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                                 "(default: now)")
     p.add_argument("-o", "--output", default="-", help="where to write (default: standard output)")
     p.add_argument("--workers", type=int, default=None,
-                   help="worker processes, each compiling the policy once "
+                   help="worker processes, forked with the policy compiled on Linux "
                         "(default: the machine's cores; 1: no worker processes)")
     p.add_argument("--dask", metavar="ADDRESS",
                    help="run on a Dask cluster: a scheduler address, or 'local' for a "
