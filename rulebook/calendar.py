@@ -140,11 +140,7 @@ def _todo(rec: Recommendation, application: dict[str, Any], policy: Optional[Pol
         todo.add("priority", ical_priority(rule.priority))
     todo.add("categories", [rec.action])
     if status == "NEEDS-ACTION":  # a reminder before the ideal due; none for what is off
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", _title(rec, lang))
-        alarm.add("trigger", -REMINDER, parameters={"RELATED": "END"})
-        todo.add_component(alarm)
+        todo.add_component(_alarm(rec, lang, REMINDER, "END"))
     return todo
 
 
@@ -178,12 +174,17 @@ def _event(rec: Recommendation, slot: tuple[dt.datetime, dt.datetime],
     event.add("dtend", _utc(slot[1]))
     event.add("status", "TENTATIVE")  # a proposed time: the candidate may call at another
     event.add("categories", [rec.action])
+    event.add_component(_alarm(rec, lang, CALL_REMINDER, "START"))
+    return event
+
+
+def _alarm(rec: Recommendation, lang: str, before: dt.timedelta, related: str) -> Alarm:
+    """A reminder shown ``before`` the item's due time (END) or start (START)."""
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", _title(rec, lang))
-    alarm.add("trigger", -CALL_REMINDER, parameters={"RELATED": "START"})
-    event.add_component(alarm)
-    return event
+    alarm.add("trigger", -before, parameters={"RELATED": related})
+    return alarm
 
 
 def entries(advice: Advice) -> Iterable[tuple[Recommendation, str]]:

@@ -55,7 +55,8 @@ _SAY: dict[str, dict[str, str]] = {
         "first": "no fact fits its first pattern",
         "disagree": "the engine found {theirs} match(es) here, this reading {mine}",
         "do now": "do now", "coming up": "coming up",
-        "advice": "{kind}: {action}{to}{channel}, due {due}", "to": " to {}", "by": " by {}",
+        "advice": "{kind}: {action}{to}{channel}, {due}", "to": " to {}", "by": " by {}",
+        "due": "due {}", "overdue": "overdue since {}",
         "held": "held back: {action}{to} by limit '{limit}' {until}",
         "until": "until {}", "for good": "for good",
         "over": "window over: it ended {}", "forever": "in force for good",
@@ -87,7 +88,8 @@ _SAY: dict[str, dict[str, str]] = {
         "first": "kein Fakt passt auf das erste Muster",
         "disagree": "die Engine fand hier {theirs} Treffer, diese Lesart {mine}",
         "do now": "jetzt", "coming up": "demnächst",
-        "advice": "{kind}: {action}{to}{channel}, fällig {due}", "to": " an {}", "by": " per {}",
+        "advice": "{kind}: {action}{to}{channel}, {due}", "to": " an {}", "by": " per {}",
+        "due": "fällig {}", "overdue": "überfällig seit {}",
         "held": "zurückgestellt: {action}{to} durch die Grenze '{limit}' {until}",
         "until": "bis {}", "for good": "endgültig",
         "over": "Zeitfenster vorbei: es endete {}", "forever": "gilt endgültig",
@@ -413,7 +415,8 @@ def _outcomes(section, eid, entry, verdict: Verdict, advice: Advice, at, tz,
                     out.append(say["advice"].format(
                         kind=say[kind], action=r.action, to=to(r),
                         channel=say["by"].format(r.channel) if r.channel else "",
-                        due=when(r.window.due)))
+                        due=say["overdue"].format(when(r.window.ideal_due)) if r.overdue
+                        else say["due"].format(when(r.window.due))))
         for r in advice.held_back:
             if r.rule == eid:
                 until = say["for good"] if r.until is None else \

@@ -85,7 +85,7 @@ _WORDS: dict[str, dict[str, str]] = {
         # the table
         "policy": "Regelwerk", "at": "am",
         "Do now": "Jetzt erledigen", "Coming up": "Demnächst", "Held back": "Zurückgestellt",
-        "(nothing)": "(nichts)", "due": "fällig", "from": "ab", "latest": "spätestens",
+        "(nothing)": "(nichts)", "due": "fällig", "overdue since": "überfällig seit", "from": "ab", "latest": "spätestens",
         "held back by": "zurückgestellt durch", "until": "bis", "for good": "endgültig",
         "Draft": "Entwurf", "Subject": "Betreff",
         # calendar

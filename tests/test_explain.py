@@ -170,3 +170,14 @@ def test_cli_json(capsys):
     assert data["send_thank_you"]["matches"][0] == {
         "p": "interviewer Sam Ortiz (Mon 2 Mar 2026, 10:00)"}
     assert data["retry_call"]["near_miss"] == "c: there is no call fact"
+
+
+def test_an_overdue_outcome_says_since_when():
+    """Two days after the interview Sam Ortiz's thank-you is overdue: explain names the time
+    it was ideally due (as the reason does), not "due" now."""
+    timeline = load_timeline("t.yaml", text=TIMELINE)
+    at = dt.datetime.fromisoformat("2026-03-05T09:00:00+01:00")
+    _, out = explain(Rulebook.load("standard"), timeline, at, "send_thank_you")
+    (thanks,) = out
+    assert thanks.outcomes == ["do now: send_thank_you to Sam Ortiz by email, "
+                               "overdue since Tue 3 Mar 2026, 10:00"]

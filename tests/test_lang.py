@@ -175,3 +175,19 @@ def _panel_document() -> dict:
     from rulebook.source import load_file
 
     return load_file(str(PANEL)).data
+
+
+@pytest.mark.parametrize("lang, since", [("en", "overdue since Tue 03 Mar 10:00"),
+                                         ("de", "überfällig seit Di. 03. März 10:00")])
+def test_the_table_says_since_when_an_action_is_overdue(lang, since):
+    """Two days after the interview the thank-yous are overdue: the table gives the time
+    they were ideally due (the reason's), not "due now"."""
+    from rulebook.commands.table import render_table
+
+    advice = Rulebook.load("standard").recommend(_panel_document(), "2026-03-05T09:00:00+01:00",
+                                                 lang=lang)
+    overdue = [r for r in advice.actions if r.overdue]
+    assert overdue and all(r.window.due != r.window.ideal_due for r in overdue)
+    table = render_table(advice, lang)
+    assert table.count(since) == len(overdue)
+    assert "due Thu 05 Mar 09:00" not in table and "fällig Do. 05. März 09:00" not in table

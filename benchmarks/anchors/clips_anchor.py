@@ -111,9 +111,10 @@ RULES = [
           "(not (call (seq ?x&:(> ?x ?ss)))) (not (follow_up_sent (seq ?y&:(> ?y ?ss)))) "
           "(not (next_steps (decision_by ~nil)))", "s", "t"),
     _emit("rules", "retry_call", "(silence (id ?s) (seq ?ss)) "
-          "(call (id ?c) (seq ?cs&:(> ?cs ?ss)) (outcome voicemail|no_answer)) "
+          "(call (id ?c) (seq ?cs&:(> ?cs ?ss)) (t ?ct) (outcome voicemail|no_answer)) "
           "(not (call (seq ?x&:(> ?x ?cs)))) "
-          "(not (call (seq ?y&:(> ?y ?ss)&:(< ?y ?cs)) (outcome voicemail|no_answer)))", "s", "c"),
+          "(not (call (seq ?y&:(> ?y ?ss)&:(< ?y ?cs)) (outcome voicemail|no_answer))) "
+          "(not (next_steps (decision_by ?db&~nil&:(> ?db ?ct))))", "s", "c"),
     _emit("rules", "check_in", "(silence (id ?s) (seq ?ss)) "
           "(not (follow_up_sent (seq ?x&:(> ?x ?ss)))) "
           "(not (next_steps (decision_by ~nil))) (not (next_steps (long_wait TRUE)))", "s"),

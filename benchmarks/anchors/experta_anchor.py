@@ -132,6 +132,8 @@ rule(F("next_steps", id=MATCH.ref, seq=MATCH.rs, decision_by=MATCH.db & Present)
      salience=HELP)(blocker("call_db>n", "ref"))
 rule(F("follow_up_sent", id=MATCH.ref, t=MATCH.ft), F("next_steps", decision_by=MATCH.db & Present),
      TEST(lambda db, ft: db > ft), salience=HELP)(blocker("db>f", "ref"))
+rule(F("call", id=MATCH.ref, t=MATCH.ct), F("next_steps", decision_by=MATCH.db & Present),
+     TEST(lambda db, ct: db > ct), salience=HELP)(blocker("db>c", "ref"))
 rule(F("reply", id=MATCH.ref, t=MATCH.rt), F("follow_up_sent", t=MATCH.bt),
      TEST(lambda rt, bt: bt >= rt + TEN_DAYS), salience=HELP)(blocker("fu10>r", "ref"))
 rule(F("interviewer", id=MATCH.ref, seq=MATCH.rs, name=MATCH.n),
@@ -173,7 +175,8 @@ rule(F("silence", id=MATCH.s, seq=MATCH.ss), F("thank_you_sent", id=MATCH.t, seq
      NOT(F("next_steps", decision_by=Present)), salience=RULES)(
     emitter("rules", "follow_up_call", "s", "t"))
 rule(F("silence", id=MATCH.s, seq=MATCH.ss), F("call", id=MATCH.c, seq=MATCH.cs, outcome=MISSED),
-     gt("cs", "ss"), nb("call>c", MATCH.c), NOT(blocked(tag="missed<c", k=MATCH.c, k2=MATCH.s)),
+     gt("cs", "ss"), nb("call>c", MATCH.c), nb("db>c", MATCH.c),
+     NOT(blocked(tag="missed<c", k=MATCH.c, k2=MATCH.s)),
      salience=RULES)(emitter("rules", "retry_call", "s", "c"))
 rule(F("silence", id=MATCH.s), nb("fu>s", MATCH.s), NOT(F("next_steps", decision_by=Present)),
      NOT(F("next_steps", long_wait=True)), salience=RULES)(emitter("rules", "check_in", "s"))

@@ -25,7 +25,10 @@ def _row(rec: Recommendation, lang: str, drafts: bool) -> list[str]:
     def when(t):
         return column(t, lang)
 
-    lines = [f"  {rec.action:<24} {who:<20} {how:<17} {word('due', lang)} {when(w.due)}",
+    # an overdue entry is due now; the candidate is told since when instead
+    due = f"{word('overdue since', lang)} {when(w.ideal_due)}" if rec.overdue else \
+        f"{word('due', lang)} {when(w.due)}"
+    lines = [f"  {rec.action:<24} {who:<20} {how:<17} {due}",
              f"  {'':<24} {word('from', lang)} {when(w.start)}, {word('latest', lang)} "
              f"{when(w.end)}   [{rec.rule}: {', '.join(rec.sources)}]"]
     if isinstance(rec, HeldBack):
