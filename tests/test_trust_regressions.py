@@ -387,3 +387,20 @@ def test_modern_never_has_the_follow_up_email_and_the_check_in_at_once():
     assert _status_now(book, NO_THANKS, week - dt.timedelta(minutes=1)) == \
         ["send_follow_up_email"]
     inv.no_pestering(book, NO_THANKS, week)
+
+
+# Two follow-ups sent, then the employer states next steps with a date: the follow-ups
+# were answered, yet `gave_up` held every contact back for good, and the check-in after
+# the stated date never came.
+ANSWERED_BY_NEXT_STEPS = _story(
+    THANKED, {"type": "follow_up_sent", "at": "2026-03-02T12:00:00+01:00", "channel": "email"},
+    {"type": "follow_up_sent", "at": "2026-03-09T12:00:00+01:00", "channel": "email"},
+    {"type": "next_steps", "at": "2026-03-10T10:00:00+01:00", "decision_by": "2026-03-13"})
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+def test_next_steps_after_two_follow_ups_answer_them(policy):
+    book = Rulebook.load(policy)
+    advice = book.recommend(ANSWERED_BY_NEXT_STEPS, _at("2026-03-16T12:00:00+01:00"))
+    assert [r.action for r in advice.actions if r.action in STATUS] == ["check_in"]
+    inv.keeps_in_touch(book, ANSWERED_BY_NEXT_STEPS, _at("2026-03-10T10:01:00+01:00"))
