@@ -404,3 +404,21 @@ def test_next_steps_after_two_follow_ups_answer_them(policy):
     advice = book.recommend(ANSWERED_BY_NEXT_STEPS, _at("2026-03-16T12:00:00+01:00"))
     assert [r.action for r in advice.actions if r.action in STATUS] == ["check_in"]
     inv.keeps_in_touch(book, ANSWERED_BY_NEXT_STEPS, _at("2026-03-10T10:01:00+01:00"))
+
+
+# The classic policy, the employer asking for handwritten notes: its thank-you (stated
+# channel) was done as advised as a note, and recommended again a minute later, because
+# only a thank-you on another channel than a note counted (found by make test-deep).
+NOTE_ASKED_FOR = {"timezone": "UTC", "events": [
+    {"type": "interview", "at": "2026-03-02T09:00:00+00:00", "interviewers": [{"name": "Ana Lima"}]},
+    {"type": "next_steps", "at": "2026-03-02T09:00:00+00:00", "preferred_channel": "handwritten_note"},
+]}
+
+
+def test_classic_does_not_ask_again_for_a_thank_you_done_as_a_note():
+    book = Rulebook.load("classic")
+    at = _at("2026-03-04T09:00:00+00:00")
+    (thanks,) = [r for r in book.recommend(NOTE_ASKED_FOR, at).actions
+                 if r.action == "send_thank_you"]
+    assert thanks.channel == "handwritten_note"
+    inv.done_is_done(book, NOTE_ASKED_FOR, at)
