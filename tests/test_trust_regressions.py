@@ -422,3 +422,22 @@ def test_classic_does_not_ask_again_for_a_thank_you_done_as_a_note():
                  if r.action == "send_thank_you"]
     assert thanks.channel == "handwritten_note"
     inv.done_is_done(book, NOTE_ASKED_FOR, at)
+
+
+# Two follow-ups and the employer's next steps, all logged with the same date only: the
+# next steps were not "after" the second follow-up (same instant, fixed lifecycle order),
+# so `gave_up` held every contact back for good and the check-in after the stated date
+# never came (found by make test-deep, seed 1, in all three shipped policies).
+SAME_DAY = _story(
+    THANKED, {"type": "follow_up_sent", "at": "2026-03-08", "channel": "email"},
+    {"type": "follow_up_sent", "at": "2026-03-08", "channel": "email"},
+    {"type": "next_steps", "at": "2026-03-08", "decision_by": "2026-03-14"})
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+def test_next_steps_logged_the_same_day_as_the_follow_ups_answer_them(policy):
+    book = Rulebook.load(policy)
+    # two weeks after the two unanswered follow-ups (the unanswered_contacts limit)
+    advice = book.recommend(SAME_DAY, _at("2026-03-23T12:00:00+01:00"))
+    assert [r.action for r in advice.actions if r.action in STATUS] == ["check_in"]
+    inv.keeps_in_touch(book, SAME_DAY, _at("2026-03-02T10:01:00+01:00"))

@@ -182,7 +182,8 @@ RULES = [
     _emit("limits", "written_before_retry", "(follow_up_sent (id ?w))", "w"),
     _emit("limits", "gave_up", "(silence (id ?s) (seq ?ss)) "
           "(follow_up_sent (id ?f1) (seq ?a&:(> ?a ?ss))) "
-          "(follow_up_sent (id ?f2) (seq ?b&:(> ?b ?a)))", "f1", "f2", "s"),
+          "(follow_up_sent (id ?f2) (seq ?b&:(> ?b ?a)) (t ?ft)) "
+          "(not (next_steps (t ?nt&:(>= ?nt ?ft))))", "f1", "f2", "s"),
     _emit("limits", "stated_decision_date", "(next_steps (id ?n) (decision_by ~nil))", "n"),
     _emit("limits", "stated_long_wait", "(next_steps (id ?n) (long_wait TRUE))", "n"),
 ]

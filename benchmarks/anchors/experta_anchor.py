@@ -134,6 +134,8 @@ rule(F("follow_up_sent", id=MATCH.ref, t=MATCH.ft), F("next_steps", decision_by=
      TEST(lambda db, ft: db > ft), salience=HELP)(blocker("db>f", "ref"))
 rule(F("call", id=MATCH.ref, t=MATCH.ct), F("next_steps", decision_by=MATCH.db & Present),
      TEST(lambda db, ct: db > ct), salience=HELP)(blocker("db>c", "ref"))
+rule(F("follow_up_sent", id=MATCH.ref, t=MATCH.ft), F("next_steps", t=MATCH.nt),
+     TEST(lambda ft, nt: nt >= ft), salience=HELP)(blocker("ns>=f", "ref"))
 rule(F("reply", id=MATCH.ref, t=MATCH.rt), F("follow_up_sent", t=MATCH.bt),
      TEST(lambda rt, bt: bt >= rt + TEN_DAYS), salience=HELP)(blocker("fu10>r", "ref"))
 rule(F("interviewer", id=MATCH.ref, seq=MATCH.rs, name=MATCH.n),
@@ -233,7 +235,8 @@ rule(F("contact", id=MATCH.c), salience=RULES)(emitter("limits", "gap_between_co
 rule(F("call", id=MATCH.c), salience=RULES)(emitter("limits", "gap_between_contacts", "c"))
 rule(F("follow_up_sent", id=MATCH.w), salience=RULES)(emitter("limits", "written_before_retry", "w"))
 rule(F("silence", id=MATCH.s, seq=MATCH.ss), F("follow_up_sent", id=MATCH.f1, seq=MATCH.a),
-     gt("a", "ss"), F("follow_up_sent", id=MATCH.f2, seq=MATCH.b), gt("b", "a"), salience=RULES)(
+     gt("a", "ss"), F("follow_up_sent", id=MATCH.f2, seq=MATCH.b), gt("b", "a"),
+     nb("ns>=f", MATCH.f2), salience=RULES)(
     emitter("limits", "gave_up", "f1", "f2", "s"))
 rule(F("next_steps", id=MATCH.n, decision_by=Present), salience=RULES)(
     emitter("limits", "stated_decision_date", "n"))
