@@ -224,6 +224,12 @@ def _search(book, invariant: str, seed: int, examples: int | None = None):
 # line, so these counts hold in CI.
 
 
+# Since a date stated before an invitation no longer holds contacts back (the policy's
+# stated_decision_date and no_pestering alike), the email before the date takes 360
+# timelines at seed 0 (14 / 226 / 16 at seeds 1 / 2 / 3): the search runs 400 here.
+SEARCH = 400
+
+
 def _cases():
     for finding in sorted(PLANTED):
         for seed in SEEDS:
@@ -235,7 +241,7 @@ def test_the_search_finds_each_planted_finding(tmp_path, finding, seed):
     invariant, words, layer = PLANTED[finding]
     path = tmp_path / f"{finding}.yaml"
     path.write_text(f"policy: planted\nextends: standard\n{layer}")
-    found = _search(Rulebook.load(str(path)), invariant, seed)
+    found = _search(Rulebook.load(str(path)), invariant, seed, SEARCH)
     assert found is not None, f"{finding} not found with seed {seed}"
     words = (words,) if isinstance(words, str) else words
     assert any(w in found.failure.message for w in words), found.failure.message
@@ -441,3 +447,51 @@ def test_next_steps_logged_the_same_day_as_the_follow_ups_answer_them(policy):
     advice = book.recommend(SAME_DAY, _at("2026-03-23T12:00:00+01:00"))
     assert [r.action for r in advice.actions if r.action in STATUS] == ["check_in"]
     inv.keeps_in_touch(book, SAME_DAY, _at("2026-03-02T10:01:00+01:00"))
+
+
+# A decision date stated, then an invitation to another interview that never gets
+# scheduled: the invitation's check-in was held back by the old date until its window had
+# closed, and the check-in after the date was blocked by the invitation (a later reply):
+# silence for good (found by make test-deep, seed 1, in all three shipped policies). An
+# invitation opens a new round; a date stated before it was about the old one.
+INVITED_AFTER_A_DATE = _story(
+    THANKED, {"type": "next_steps", "at": "2026-03-03T10:00:00+01:00",
+              "decision_by": "2026-04-10"},
+    {"type": "reply", "at": "2026-03-04T10:00:00+01:00", "kind": "second_interview"})
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+def test_an_invitation_after_a_stated_date_gets_its_check_in(policy):
+    book = Rulebook.load(policy)
+    # two weeks after the invitation, nothing scheduled
+    assert _status_now(book, INVITED_AFTER_A_DATE, _at("2026-03-18T12:00:00+01:00")) == \
+        ["check_in"]
+    inv.keeps_in_touch(book, INVITED_AFTER_A_DATE, _at("2026-03-04T10:01:00+01:00"))
+    inv.no_pestering(book, INVITED_AFTER_A_DATE, _at("2026-03-04T10:01:00+01:00"))
+
+
+def test_no_pestering_still_holds_a_date_stated_after_the_invitation():
+    """The exception is narrow: a date stated after the invitation still holds contacts."""
+    story = _story(THANKED, {"type": "reply", "at": "2026-03-03T10:00:00+01:00",
+                             "kind": "second_interview"},
+                   {"type": "next_steps", "at": "2026-03-04T10:00:00+01:00",
+                    "decision_by": "2026-04-10"})
+    book = Rulebook.load("standard")
+    assert _status_now(book, story, _at("2026-03-18T12:00:00+01:00")) == []
+    inv.no_pestering(book, story, _at("2026-03-04T10:01:00+01:00"))
+
+
+def test_keeps_in_touch_leaves_a_dismissed_check_in_to_the_candidate():
+    """The candidate dismissed check-ins for everyone: the policy's silence after the
+    stated date is theirs, and keeps_in_touch does not count it against the policy."""
+    story = _story(THANKED, {"type": "next_steps", "at": "2026-03-03T10:00:00+01:00",
+                             "decision_by": "2026-03-11"},
+                   {"type": "dismissed", "at": "2026-03-03T11:00:00+01:00",
+                    "action": "check_in"})
+    book = Rulebook.load("standard")
+    inv.keeps_in_touch(book, story, _at("2026-03-03T11:01:00+01:00"))
+    kept = _story(THANKED, {"type": "next_steps", "at": "2026-03-03T10:00:00+01:00",
+                            "decision_by": "2026-03-11"},
+                  {"type": "dismissed", "at": "2026-03-03T11:00:00+01:00",
+                   "action": "check_in", "to": "Someone Else"})
+    inv.keeps_in_touch(book, kept, _at("2026-03-03T11:01:00+01:00"))  # the policy checks in

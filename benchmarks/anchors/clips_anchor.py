@@ -184,7 +184,8 @@ RULES = [
           "(follow_up_sent (id ?f1) (seq ?a&:(> ?a ?ss))) "
           "(follow_up_sent (id ?f2) (seq ?b&:(> ?b ?a)) (t ?ft)) "
           "(not (next_steps (t ?nt&:(>= ?nt ?ft))))", "f1", "f2", "s"),
-    _emit("limits", "stated_decision_date", "(next_steps (id ?n) (decision_by ~nil))", "n"),
+    _emit("limits", "stated_decision_date", "(next_steps (id ?n) (seq ?ns) (decision_by ~nil)) "
+          "(not (reply (seq ?x&:(> ?x ?ns)) (kind second_interview)))", "n"),
     _emit("limits", "stated_long_wait", "(next_steps (id ?n) (long_wait TRUE))", "n"),
 ]
 

@@ -124,6 +124,7 @@ after_block("reply>r", "reply", {}, "reply", {}, HELP)
 after_block("ns_db>r", "reply", {}, "next_steps", {"decision_by": Present}, HELP)
 after_block("sched>r", "reply", {}, "interview_scheduled", {}, HELP)
 after_block("reply>n", "next_steps", {}, "reply", {}, HELP)
+after_block("inv>n", "next_steps", {}, "reply", {"kind": "second_interview"}, HELP)
 rule(F("next_steps", id=MATCH.n, decision_by=MATCH.db & Present),
      F("awaiting_decision", id=MATCH.a, seq=MATCH.as_), F("reply", seq=MATCH.bs, t=MATCH.bt),
      gt("bs", "as_"), TEST(lambda db, bt: bt >= db), salience=HELP)(blocker("reply_db>a", "n", "a"))
@@ -238,7 +239,7 @@ rule(F("silence", id=MATCH.s, seq=MATCH.ss), F("follow_up_sent", id=MATCH.f1, se
      gt("a", "ss"), F("follow_up_sent", id=MATCH.f2, seq=MATCH.b), gt("b", "a"),
      nb("ns>=f", MATCH.f2), salience=RULES)(
     emitter("limits", "gave_up", "f1", "f2", "s"))
-rule(F("next_steps", id=MATCH.n, decision_by=Present), salience=RULES)(
+rule(F("next_steps", id=MATCH.n, decision_by=Present), nb("inv>n", MATCH.n), salience=RULES)(
     emitter("limits", "stated_decision_date", "n"))
 rule(F("next_steps", id=MATCH.n, long_wait=True), salience=RULES)(
     emitter("limits", "stated_long_wait", "n"))

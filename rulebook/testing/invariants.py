@@ -247,8 +247,12 @@ def no_pestering(book, events: dict, at: dt.datetime, *, days: int = 42,
             fail(f"two status contacts {d.at - max(recent)} apart: {_who(d.recommendation)} "
                  f"on {english(d.at, '%a %d %b %H:%M')} repeats the contact of "
                  f"{english(max(recent), '%a %d %b %H:%M')} (the policy's gap: {gap})")
+        # a date stated before an invitation to another interview was about the old round
+        invited = [e.at for e in timeline.events if e.type == "reply"
+                   and e.kind == "second_interview" and e.at <= d.at]
         stated = [e.decision_by for e in timeline.events
-                  if e.type == "next_steps" and e.decision_by is not None and e.at <= d.at]
+                  if e.type == "next_steps" and e.decision_by is not None and e.at <= d.at
+                  and not any(t > e.at for t in invited)]
         told = [s for s in stated if s > d.at]
         if told:
             fail(f"{_who(d.recommendation)} on {english(d.at, '%a %d %b')} comes before the "
@@ -317,13 +321,17 @@ def keeps_in_touch(book, events: dict, at: dt.datetime, *, days: int = 150,
     sim = follow_advice(book, events, at, days=days, step=dt.timedelta(days=7))
     end = sim.checked_at[-1]
     evs = [e for e in as_timeline(sim.events).events if e.at <= end]
+    if any(e.type == "dismissed" and e.action in STATUS_ACTIONS and e.to is None for e in evs):
+        return  # the candidate decided against a status contact: their silence, not the policy's
     interviews = [e.at for e in evs if e.type == "interview"]
     if not interviews or any(e.type == "interview_scheduled" and e.starts_at
                              and e.starts_at > max(interviews) for e in evs):
         return  # an interview is still to come: nothing to chase
     word = max(e.at for e in evs if e.type in ("interview", "reply", "next_steps"))
+    invited = [e.at for e in evs if e.type == "reply" and e.kind == "second_interview"]
     quiet = max([word] + [e.decision_by for e in evs if e.type == "next_steps"
-                          and e.decision_by is not None and e.decision_by > word])
+                          and e.decision_by is not None and e.decision_by > word
+                          and not any(t > e.at for t in invited)])  # see no_pestering
     if any(e.type == "next_steps" and e.decision_by is not None and e.decision_by < e.at
            for e in evs):
         return  # a date already past when stated: what it means is unclear (left open)
