@@ -268,8 +268,11 @@ _KILLED_MID_WRITE = textwrap.dedent("""
 def test_killed_mid_write_it_leaves_no_temporary_file(tmp_path, signum, code):
     path = tmp_path / "p.yaml"
     path.write_text(MESSY)
+    # a job started in the background (`make test &`) inherits SIGINT ignored, and Python
+    # then never raises KeyboardInterrupt: the child gets the default back, as in a terminal
     proc = subprocess.Popen([sys.executable, "-c", _KILLED_MID_WRITE, str(path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert proc.stdout.readline() == "writing\n"
         assert len(list(tmp_path.iterdir())) == 2  # the temporary file is there
