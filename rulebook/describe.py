@@ -272,6 +272,12 @@ DE_FACTS: dict[str, _Noun] = {
     "withdrawn": ("m", "Rückzug", "Rückzug", "Rückzugs"),
     "snoozed": ("m", "Aufschub", "Aufschub", "Aufschubs"),
     "dismissed": ("m", "Verzicht", "Verzicht", "Verzichts"),
+    # the shipped policies' derived facts whose names read as one German noun
+    "silence": ("f", "Funkstille", "Funkstille", "Funkstille"),
+    "contact": ("m", "Kontakt", "Kontakt", "Kontakts"),
+    "closed": ("m", "Abschluss", "Abschluss", "Abschlusses"),
+    "awaiting_decision": ("n", "Warten auf die Entscheidung", "Warten auf die Entscheidung",
+                          "Wartens auf die Entscheidung"),
 }
 DE_FIELDS: dict[str, _Noun] = {
     "decision_by": ("m", "Entscheidungstermin", "Entscheidungstermin", "Entscheidungstermins"),
@@ -291,6 +297,9 @@ DE_FIELDS: dict[str, _Noun] = {
     "role": ("f", "Rolle", "Rolle", "Rolle"),
     "action": ("f", "Aktion", "Aktion", "Aktion"),
     "until": ("n", "Ende", "Ende", "Endes"),
+    "channel": ("m", "Kanal", "Kanal", "Kanals"),
+    "long_wait": ("m", "Hinweis auf lange Wartezeit", "Hinweis auf lange Wartezeit",
+                  "Hinweises auf lange Wartezeit"),
 }
 _CASE = {"nom": 1, "dat": 2, "gen": 3}
 _THE = {"nom": {"m": "der", "f": "die", "n": "das"}, "acc": {"m": "den", "f": "die", "n": "das"},
@@ -531,7 +540,9 @@ def _de_limit(lid: str, lim: Limit, policy: Policy, time_fields: set[str]) -> li
 
 def _de_derivation(did: str, d, policy: Policy, time_fields: set[str]) -> list[Line]:
     scope = _ScopeDe(d)
-    lines = [("Fakt", _words(d.fact or did))] + _de_conditions(d, scope, time_fields)
+    kind = d.fact or did
+    named = f"{DE_FACTS[kind][1]} ({kind})" if kind in DE_FACTS else _words(kind)
+    lines = [("Fakt", named)] + _de_conditions(d, scope, time_fields)
     if d.sources:
         lines.append(_sources(d, policy, "de"))
     return lines
