@@ -31,7 +31,7 @@ from typing import Any
 from .load import LoadedPolicy
 from .policy import Count, Limit, Pattern, Rule
 from .timeexpr import CALENDAR_UNITS, Offset, TimeExpr, parse_time_expr, shift_key
-from .validate import count_references, field_kind
+from .validate import count_references, field_kind, time_tests
 from .vocabulary import NOW, TIME
 
 INIT_TYPE = "__init"
@@ -116,12 +116,7 @@ def time_operands(entry, fact_fields: dict[str, dict[str, object]]):
     differential tests: taken for a reference, it silently blocked matches).
     """
     for p in entry.patterns():
-        for fname, cond in p.where.items():
-            if not any(field_kind(fact_fields.get(t, {}).get(fname)) == TIME for t in p.types):
-                continue
-            for op, value in cond.tests():
-                if op != "exists":
-                    yield parse_time_expr(value)  # validated: time operands parse
+        yield from (expr for _, _, expr in time_tests(p, fact_fields))
 
 
 def required_fields(entry, fact_fields: dict[str, dict[str, object]]) -> dict[str, set[str]]:
@@ -368,11 +363,7 @@ def _pattern_reads(p: Pattern, fact_fields: dict[str, dict[str, object]]) -> set
     reads.update(ref.split(".", 1)[0] for ref in p.same.values())
     if p.since is not None:
         reads.add(NOW)
-    for fname, cond in p.where.items():
-        if any(field_kind(fact_fields.get(t, {}).get(fname)) == TIME for t in p.types):
-            for op, value in cond.tests():
-                if op != "exists":
-                    reads.add(parse_time_expr(value).anchor)
+    reads.update(expr.anchor for _, _, expr in time_tests(p, fact_fields))
     return reads
 
 

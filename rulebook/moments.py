@@ -21,7 +21,8 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 from .advice import Advice
 from .policy import Policy
-from .timeexpr import CALENDAR_UNITS, Offset, parse_time_expr
+from .timeexpr import CALENDAR_UNITS, Offset
+from .validate import time_tests
 from .vocabulary import NOW
 
 SECOND = dt.timedelta(seconds=1)
@@ -63,18 +64,11 @@ def _offsets(policy: Policy) -> set:
                     out.add((Offset(-1, p.since.amount, p.since.unit),))
                 elif p.since is not None:
                     out.add(-p.since.seconds)
-                for cond in p.where.values():
-                    for op, value in cond.tests():
-                        if op in ("exists", "in") or not isinstance(value, str):
-                            continue
-                        try:
-                            expr = parse_time_expr(value)
-                        except ValueError:
-                            continue
-                        if expr.anchor == NOW and expr.calendar:
-                            out.add(expr.offsets)
-                        elif expr.anchor == NOW and not expr.business_days:
-                            out.add(expr.exact_seconds)
+                for _, _, expr in time_tests(p):
+                    if expr.anchor == NOW and expr.calendar:
+                        out.add(expr.offsets)
+                    elif expr.anchor == NOW and not expr.business_days:
+                        out.add(expr.exact_seconds)
     return out
 
 
@@ -117,7 +111,7 @@ def advice_moments(advice: Advice) -> set[dt.datetime]:
             out.add(_exact(w.due, 1))  # overdue from the second after it
         if w.end is not None:
             out.update((w.end, _exact(w.end, 1)))
-        until = getattr(rec, "until", None)
+        until = rec.__dict__.get("until")  # held back only (getattr: pydantic's slow miss)
         if until is not None:
             out.add(until)
     return out
@@ -136,10 +130,44 @@ def change_moments(policy: Policy, timeline, advice: Advice, start: dt.datetime,
 
 
 def next_change(policy: Policy, timeline, advice: Advice) -> Optional[dt.datetime]:
-    """The first moment after ``advice.at`` at which the advice may differ, or None."""
-    later = [t for t in timeline_moments(policy, timeline) | advice_moments(advice)
-             if t > advice.at]
-    return min(later) if later else None
+    """The first moment after ``advice.at`` at which the advice may differ, or None.
+
+    The earliest of :func:`timeline_moments` and :func:`advice_moments` after ``at``,
+    found without making them all: every evaluation asks (its ``next_check_at``), and
+    the flips of a policy's exact-second now-tests are most of the moments, so they are
+    compared as timestamps and only the earliest is made a datetime.
+    """
+    after = advice.at
+    candidates = [t for t in advice_moments(advice) if t > after]
+    times = _event_times(timeline)
+    candidates += [t for t in times if t > after]
+    offsets = _now_offsets(policy)
+    calendar = [k for k in offsets if isinstance(k, tuple)]
+    if calendar:
+        from rulebook.engine.timing import shift  # the engine's clock
+
+        tz = timeline.tz
+        for k in calendar:
+            back = tuple(Offset(-o.sign, o.amount, o.unit) for o in reversed(k))
+            for t in times:
+                flip = shift(t, back, tz)
+                candidates += [m for m in (flip, _exact(flip, 1)) if m > after]
+    exact = [k for k in offsets if not isinstance(k, tuple)]
+    if exact and times:
+        limit, best = after.timestamp(), None  # (timestamp, time, offset, plus a second)
+        for t in times:
+            stamp = t.timestamp()
+            for k in exact:
+                flip = stamp - k  # _exact(t, -k); the second after it is a moment too
+                found = (flip, t, k, 0) if flip > limit else \
+                    (flip + 1, t, k, 1) if flip + 1 > limit else None
+                if found is not None and (best is None or found[0] < best[0]):
+                    best = found
+        if best is not None:
+            _, t, k, plus = best
+            flip = _exact(t, -k)
+            candidates.append(_exact(flip, 1) if plus else flip)
+    return min(candidates) if candidates else None
 
 
 def sweep(books: Sequence, timeline, start: dt.datetime, end: dt.datetime,

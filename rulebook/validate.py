@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from . import bounds
 from .guidelines import builtin as builtin_guidelines, catalogue
@@ -41,9 +42,24 @@ def count_references(c: Pattern, fact_fields: dict[str, dict[str, object]]
     for rel in (c.after, c.before):
         if rel is not None:
             out.setdefault(rel, set()).add("seq")
-    for fname, cond in c.where.items():
-        if not any(field_kind(fact_fields.get(t, {}).get(fname)) == TIME for t in c.types):
-            continue  # other operands are literals
+    for _, _, expr in time_tests(c, fact_fields):
+        if expr.anchor != NOW:
+            field = expr.field or "at"
+            out.setdefault(expr.anchor, set()).add("t" if field == "at" else field)
+    return out
+
+
+def time_tests(p: Pattern, fact_fields: dict[str, dict[str, object]] | None = None
+               ) -> Iterator[tuple[str, str, TimeExpr]]:
+    """The time expressions a pattern's ``where`` tests compare with: (field, operator,
+    expression). Given ``fact_fields``, only on fields that are times for one of the
+    pattern's types (other operands are literals). ``exists``, ``in`` and operands that
+    are no time expression are skipped: validation reports the wrong ones. The one walk
+    that validation, the compiler and :mod:`rulebook.moments` share."""
+    for fname, cond in p.where.items():
+        if fact_fields is not None and not any(
+                field_kind(fact_fields.get(t, {}).get(fname)) == TIME for t in p.types):
+            continue
         for op, value in cond.tests():
             if op in ("exists", "in") or not isinstance(value, str):
                 continue
@@ -51,10 +67,7 @@ def count_references(c: Pattern, fact_fields: dict[str, dict[str, object]]
                 expr = parse_time_expr(value)
             except ValueError:
                 continue
-            if expr.anchor != NOW:
-                field = expr.field or "at"
-                out.setdefault(expr.anchor, set()).add("t" if field == "at" else field)
-    return out
+            yield fname, op, expr
 
 
 @dataclass

@@ -178,3 +178,20 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path):
     assert b"40 applications [" in shown  # tqdm's bar, on the terminal
     assert b"rulebook batch: 40 ok, 0 invalid, 0 failed" in shown
     assert len((tmp_path / "out.jsonl").read_bytes().splitlines()) == 40
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is the default on Linux")
+def test_forked_workers_inherit_the_compiled_policy(monkeypatch):
+    """Forked workers start with the parent's compiled book: nothing pickled, nothing
+    compiled again (the second worker's start was a second import and compile)."""
+    book = Rulebook.load("modern")
+    alone = [line for chunk in batch.results(book, app_lines(70), workers=1) for _, line in chunk]
+
+    def refuse(self):
+        raise AssertionError("the book was pickled")
+
+    monkeypatch.setattr(Rulebook, "__reduce__", refuse)
+    assert batch.default_start_method() == "fork"
+    forked = [line for chunk in batch.results(book, app_lines(70), workers=2)
+              for _, line in chunk]
+    assert forked == alone

@@ -171,21 +171,6 @@ def test_a_german_first_policy_falls_back_to_german(tmp_path):
     assert book.recommend(events, AT, lang="de").actions[0].reason.endswith("Mo. 2. März 2026.")
 
 
-def test_the_service_takes_lang(tmp_path):
-    from fastapi.testclient import TestClient
-
-    from rulebook.service.app import create_app
-
-    events = json.loads(json.dumps(_panel_document(), default=str))
-    with TestClient(create_app(decision_log=str(tmp_path / "log.jsonl"))) as client:
-        got = client.post("/v1/recommend", json={"events": events, "at": AT, "lang": "de"})
-        assert got.status_code == 200, got.text
-        assert got.json()["actions"][0]["reason"].startswith("Solange das Gespräch")
-        bad = client.post("/v1/recommend", json={"events": events, "at": AT, "lang": "fr"})
-        assert bad.status_code == 422
-        assert "'fr' is not a language rulebook speaks" in bad.text
-
-
 def _panel_document() -> dict:
     from rulebook.source import load_file
 

@@ -105,3 +105,24 @@ def test_a_since_in_hours_flips_on_the_time_line_across_a_clock_change():
         {"type": "interview", "at": "2026-03-07", "interviewers": [{"name": "Dana Lee"}]}]}
     advice = book.recommend(events, "2026-03-07T23:59:59-05:00")
     assert t("2026-03-08T18:59:59-04:00") <= advice.next_check_at <= t("2026-03-08T19:00:00-04:00")
+
+
+def test_next_change_is_the_earliest_moment_of_the_sets_with_now_tests():
+    """next_change compares the flips of exact now-tests as timestamps (it makes only the
+    earliest): the same answer as the earliest of all moments, including the second after
+    a flip, for exact and calendar ``since`` at every hour over four days."""
+    from rulebook.moments import advice_moments, timeline_moments
+
+    timeline = load_timeline(PANEL)
+    for since in ("3h", "2d", "1w"):
+        book = _recent(since)
+        at = t("2026-03-01T08:00:00+01:00")
+        while at < t("2026-03-05T08:00:00+01:00"):
+            advice = book.recommend(timeline, at)
+            later = [m for m in timeline_moments(book.loaded.policy, timeline)
+                     | advice_moments(advice) if m > advice.at]
+            assert next_change(book.loaded.policy, timeline, advice) == min(later, default=None)
+            at += dt.timedelta(minutes=59, seconds=59)
+    book = _recent("3h")  # the second after the flip: asked exactly at the flip
+    advice = book.recommend(timeline, t("2026-03-02T13:00:00+01:00"))
+    assert next_change(book.loaded.policy, timeline, advice) == t("2026-03-02T13:00:01+01:00")

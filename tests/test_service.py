@@ -76,6 +76,19 @@ def test_recommend_answers_exactly_what_the_cli_prints(server):
     assert response.text == Rulebook.load("standard").recommend(PANEL, AT).to_json()
 
 
+def test_the_service_answers_in_the_language_asked(server):
+    """``lang`` in the request: German reasons, the same JSON keys; an unknown one is a 422."""
+    client = server["client"]
+    events = json.loads(json.dumps(PANEL, default=str))
+    got = client.post("/v1/recommend", json={"events": events, "at": AT, "lang": "de"})
+    assert got.status_code == 200, got.text
+    assert got.text == Rulebook.load("standard").recommend(PANEL, AT, lang="de").to_json()
+    assert got.json()["actions"][0]["reason"].startswith("Solange das Gespräch")
+    bad = client.post("/v1/recommend", json={"events": events, "at": AT, "lang": "fr"})
+    assert bad.status_code == 422
+    assert "'fr' is not a language rulebook speaks" in bad.text
+
+
 def test_batch_answers_in_order_with_errors_in_place(server):
     apps = [{"id": "a", "events": PANEL, "at": AT},
             {"id": "b", "events": {"events": [{"type": "intervew", "at": "2026-03-02"}]}},
