@@ -170,8 +170,9 @@ def count_words(c, scope: _Scope, time_fields: set[str]) -> str:
 
 def _sources(entry, policy: Policy, lang: str = DEFAULT) -> Line:
     known = catalogue(policy)
-    return ("Leitlinien" if lang == "de" else "Guidelines", "; ".join(f"{g} ({known[g].title})" if g in known else g
-                                    for g in entry.sources))
+    label = "Leitlinien" if lang == "de" else "Guidelines"
+    return (label, "; ".join(f"{g} ({known[g].title})" if g in known else g
+                             for g in entry.sources))
 
 
 def _holds(policy: Policy, action: str) -> list[str]:
@@ -258,7 +259,8 @@ DE_FACTS: dict[str, _Noun] = {
     "interviewer": ("m", "Interviewer", "Interviewer", "Interviewers"),
     "interview_scheduled": ("m", "Gesprächstermin", "Gesprächstermin", "Gesprächstermins"),
     "next_steps": ("n", "Gespräch über die nächsten Schritte",
-                   "Gespräch über die nächsten Schritte", "Gesprächs über die nächsten Schritte"),
+                   "Gespräch über die nächsten Schritte",
+                   "Gesprächs über die nächsten Schritte"),
     "contact_details": ("m", "Eintrag neuer Kontaktdaten", "Eintrag neuer Kontaktdaten",
                         "Eintrags neuer Kontaktdaten"),
     "thank_you_sent": ("f", "Dankesnachricht", "Dankesnachricht", "Dankesnachricht"),
