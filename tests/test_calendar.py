@@ -174,8 +174,8 @@ IDEAL = {  # example: (evaluation time, action, person, DUE in UTC, the arithmet
     # June 09:00 +02:00
     "decision_date": ("2026-06-23T12:00:00+02:00", "check_in", None,
                       dt.datetime(2026, 6, 23, 7, 0, tzinfo=UTC)),
-    # periodic_check_in (rule periodic_check_in_first) is due n + 30d: the next_steps, 12 January 16:00 UTC,
-    # plus 30 days
+    # periodic_check_in (rule periodic_check_in_first) is due n + 30d: the next_steps,
+    # 12 January 16:00 UTC, plus 30 days
     "long_wait": ("2026-02-20T12:00:00+00:00", "periodic_check_in", None,
                   dt.datetime(2026, 2, 11, 16, 0, tzinfo=UTC)),
 }

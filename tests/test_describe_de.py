@@ -48,6 +48,11 @@ def test_cases_follow_the_noun():
            in block(text, "snoozed_for_person")
     assert "- **Wenn:** für jede Antwort des Arbeitgebers (Art: eines von offer, rejection) " \
            "(r)" in block(text, "closed_by_reply")
+    # a derived fact whose name reads as a German noun is declined like the others
+    assert "- **Beginnt:** 5 Tage nach der Funkstille" in block(text, "follow_up_call")
+    assert "- **Fakt:** Funkstille (silence)" in block(text, "silence")
+    assert "- **Wenn:** für jeden Fakt „latest interview“ (li)" in block(text,
+                                                                       "awaiting_decision")
 
 
 def test_the_diff_in_german(tmp_path, capsys):

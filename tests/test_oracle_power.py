@@ -200,11 +200,22 @@ def overdue_not_due_now(mp):
     mp.setattr(outcome, "_built", built)
 
 
+def ideal_due_clamped_to_now(mp):
+    """window.ideal_due written as the clamped due (what a calendar would then show)."""
+    real = outcome._built
+
+    def built(cls, fields):
+        if cls is outcome.Window:
+            fields = dict(fields, ideal_due=fields["due"])
+        return real(cls, fields)
+    mp.setattr(outcome, "_built", built)
+
+
 PLANTED = [drop_events_at_exactly_now, no_interviewer_fan_out, names_match_with_case,
            date_only_today_not_clamped, business_days_off_by_one, a_day_of_23_hours,
            office_end_not_clamped, limit_except_ignored, limit_in_force_at_its_until,
            stated_channel_for_everyone, fallback_channels_ignored, priority_ignored_in_ties,
-           end_placeholder_shows_start, overdue_not_due_now]
+           end_placeholder_shows_start, overdue_not_due_now, ideal_due_clamped_to_now]
 
 
 @pytest.mark.parametrize("plant", PLANTED, ids=[p.__name__ for p in PLANTED])

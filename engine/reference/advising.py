@@ -14,8 +14,9 @@ output" sections, written without the engine's outcome stage.
   settings allow.
 - The reason (and the draft for the channel, if the rule has one) is the template
   filled in; ``due`` is the ideal time (marked "overdue" once past), which the window
-  keeps as ``ideal_due``, while the window's ``due`` is never before now. Words rulebook writes itself and dates come from
-  :mod:`rulebook.lang`, the output's vocabulary (English or German).
+  keeps as ``ideal_due``, while the window's ``due`` is never before now. Words
+  rulebook writes itself and dates come from :mod:`rulebook.lang`, the output's
+  vocabulary (English or German).
 - ``next_check_at``: the first moment after now at which the advice may change if
   nothing new happens: an event's time, a flip of a ``now``-relative test, a window's
   start, due time (and the second after it) or end (and the second after), an until.

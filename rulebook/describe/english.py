@@ -163,8 +163,9 @@ def count_words(c, scope: _Scope, time_fields: set[str]) -> str:
 
 def sources_line(entry, policy: Policy, lang: str = DEFAULT) -> Line:
     known = catalogue(policy)
-    return ("Leitlinien" if lang == "de" else "Guidelines", "; ".join(f"{g} ({known[g].title})" if g in known else g
-                                    for g in entry.sources))
+    label = "Leitlinien" if lang == "de" else "Guidelines"
+    return (label, "; ".join(f"{g} ({known[g].title})" if g in known else g
+                             for g in entry.sources))
 
 
 def holding_limits(policy: Policy, action: str) -> list[str]:

@@ -25,7 +25,8 @@ DE_FACTS: dict[str, _Noun] = {
     "interviewer": ("m", "Interviewer", "Interviewer", "Interviewers"),
     "interview_scheduled": ("m", "Gesprächstermin", "Gesprächstermin", "Gesprächstermins"),
     "next_steps": ("n", "Gespräch über die nächsten Schritte",
-                   "Gespräch über die nächsten Schritte", "Gesprächs über die nächsten Schritte"),
+                   "Gespräch über die nächsten Schritte",
+                   "Gesprächs über die nächsten Schritte"),
     "contact_details": ("m", "Eintrag neuer Kontaktdaten", "Eintrag neuer Kontaktdaten",
                         "Eintrags neuer Kontaktdaten"),
     "thank_you_sent": ("f", "Dankesnachricht", "Dankesnachricht", "Dankesnachricht"),
@@ -39,6 +40,12 @@ DE_FACTS: dict[str, _Noun] = {
     "withdrawn": ("m", "Rückzug", "Rückzug", "Rückzugs"),
     "snoozed": ("m", "Aufschub", "Aufschub", "Aufschubs"),
     "dismissed": ("m", "Verzicht", "Verzicht", "Verzichts"),
+    # the shipped policies' derived facts whose names read as one German noun
+    "silence": ("f", "Funkstille", "Funkstille", "Funkstille"),
+    "contact": ("m", "Kontakt", "Kontakt", "Kontakts"),
+    "closed": ("m", "Abschluss", "Abschluss", "Abschlusses"),
+    "awaiting_decision": ("n", "Warten auf die Entscheidung", "Warten auf die Entscheidung",
+                          "Wartens auf die Entscheidung"),
 }
 DE_FIELDS: dict[str, _Noun] = {
     "decision_by": ("m", "Entscheidungstermin", "Entscheidungstermin", "Entscheidungstermins"),
@@ -58,6 +65,9 @@ DE_FIELDS: dict[str, _Noun] = {
     "role": ("f", "Rolle", "Rolle", "Rolle"),
     "action": ("f", "Aktion", "Aktion", "Aktion"),
     "until": ("n", "Ende", "Ende", "Endes"),
+    "channel": ("m", "Kanal", "Kanal", "Kanals"),
+    "long_wait": ("m", "Hinweis auf lange Wartezeit", "Hinweis auf lange Wartezeit",
+                  "Hinweises auf lange Wartezeit"),
 }
 _CASE = {"nom": 1, "dat": 2, "gen": 3}
 _THE = {"nom": {"m": "der", "f": "die", "n": "das"}, "acc": {"m": "den", "f": "die", "n": "das"},
@@ -298,7 +308,9 @@ def _de_limit(lid: str, lim: Limit, policy: Policy, time_fields: set[str]) -> li
 
 def _de_derivation(did: str, d, policy: Policy, time_fields: set[str]) -> list[Line]:
     scope = _ScopeDe(d)
-    lines = [("Fakt", in_words(d.fact or did))] + _de_conditions(d, scope, time_fields)
+    kind = d.fact or did
+    named = f"{DE_FACTS[kind][1]} ({kind})" if kind in DE_FACTS else in_words(kind)
+    lines = [("Fakt", named)] + _de_conditions(d, scope, time_fields)
     if d.sources:
         lines.append(sources_line(d, policy, "de"))
     return lines
