@@ -247,12 +247,7 @@ def no_pestering(book, events: dict, at: dt.datetime, *, days: int = 42,
             fail(f"two status contacts {d.at - max(recent)} apart: {_who(d.recommendation)} "
                  f"on {english(d.at, '%a %d %b %H:%M')} repeats the contact of "
                  f"{english(max(recent), '%a %d %b %H:%M')} (the policy's gap: {gap})")
-        # a date stated before an invitation to another interview was about the old round
-        invited = [e.at for e in timeline.events if e.type == "reply"
-                   and e.kind == "second_interview" and e.at <= d.at]
-        stated = [e.decision_by for e in timeline.events
-                  if e.type == "next_steps" and e.decision_by is not None and e.at <= d.at
-                  and not any(t > e.at for t in invited)]
+        stated = _standing_dates([e for e in timeline.events if e.at <= d.at])
         told = [s for s in stated if s > d.at]
         if told:
             fail(f"{_who(d.recommendation)} on {english(d.at, '%a %d %b')} comes before the "
@@ -305,6 +300,14 @@ def _closed(doc: dict) -> bool:
                in ("offer", "rejection")) for e in doc.get("events", []))
 
 
+def _standing_dates(events) -> list[dt.datetime]:
+    """The decision dates the employer stated that still stand: a date stated before an
+    invitation to another interview was about the old round."""
+    invited = [e.at for e in events if e.type == "reply" and e.kind == "second_interview"]
+    return [e.decision_by for e in events if e.type == "next_steps"
+            and e.decision_by is not None and not any(t > e.at for t in invited)]
+
+
 def keeps_in_touch(book, events: dict, at: dt.datetime, *, days: int = 150,
                    first_within: dt.timedelta = dt.timedelta(days=35),
                    long_wait_every: dt.timedelta = dt.timedelta(days=62)) -> None:
@@ -328,10 +331,7 @@ def keeps_in_touch(book, events: dict, at: dt.datetime, *, days: int = 150,
                              and e.starts_at > max(interviews) for e in evs):
         return  # an interview is still to come: nothing to chase
     word = max(e.at for e in evs if e.type in ("interview", "reply", "next_steps"))
-    invited = [e.at for e in evs if e.type == "reply" and e.kind == "second_interview"]
-    quiet = max([word] + [e.decision_by for e in evs if e.type == "next_steps"
-                          and e.decision_by is not None and e.decision_by > word
-                          and not any(t > e.at for t in invited)])  # see no_pestering
+    quiet = max([word] + [t for t in _standing_dates(evs) if t > word])
     if any(e.type == "next_steps" and e.decision_by is not None and e.decision_by < e.at
            for e in evs):
         return  # a date already past when stated: what it means is unclear (left open)
