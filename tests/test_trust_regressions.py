@@ -495,3 +495,59 @@ def test_keeps_in_touch_leaves_a_dismissed_check_in_to_the_candidate():
                   {"type": "dismissed", "at": "2026-03-03T11:00:00+01:00",
                    "action": "check_in", "to": "Someone Else"})
     inv.keeps_in_touch(book, kept, _at("2026-03-03T11:01:00+01:00"))  # the policy checks in
+
+
+# A missed call and a follow-up on one day, then the employer's next steps with a decision
+# date the day after: the next steps answered the contacts, yet `unanswered_contacts`
+# (only a reply answered them) held the check-in after the date until its window had
+# closed, and then nothing came (found by make test-deep, seed 1, standard and modern).
+NEXT_STEPS_AFTER_TWO_CONTACTS = _story(
+    THANKED, {"type": "call", "at": "2026-03-03T17:00:00+01:00", "outcome": "voicemail"},
+    {"type": "follow_up_sent", "at": "2026-03-03T19:00:00+01:00", "channel": "email"},
+    {"type": "next_steps", "at": "2026-03-07T10:00:00+01:00",
+     "decision_by": "2026-03-08T08:00:00+01:00"})
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+def test_next_steps_answer_unanswered_contacts(policy):
+    book = Rulebook.load(policy)
+    # the first office morning after the stated date
+    assert _status_now(book, NEXT_STEPS_AFTER_TWO_CONTACTS,
+                       _at("2026-03-09T10:00:00+01:00")) == ["check_in"]
+    inv.keeps_in_touch(book, NEXT_STEPS_AFTER_TWO_CONTACTS, _at("2026-03-07T10:01:00+01:00"))
+
+
+# Two follow-ups logged at the very instant of the interview: the language orders them
+# after it (same-instant events keep the lifecycle order), and the policy rightly stops
+# after two unanswered follow-ups; keeps_in_touch did not count them (it wanted contacts
+# strictly later than the employer's last word) and called the stop abandonment (found by
+# make test-deep, seed 1, classic).
+FOLLOW_UPS_AT_THE_INTERVIEW = {"timezone": "UTC", "events": [
+    {"type": "interview", "at": "2026-03-02T09:00:00+00:00",
+     "interviewers": [{"name": "Ana Lima", "phone": "+1 555 0100"}]},
+    {"type": "follow_up_sent", "at": "2026-03-02T09:00:00+00:00", "channel": "email"},
+    {"type": "follow_up_sent", "at": "2026-03-02T09:00:00+00:00", "channel": "email"},
+]}
+
+
+def test_keeps_in_touch_counts_contacts_at_the_instant_of_the_interview():
+    book = Rulebook.load("classic")
+    assert _status_now(book, FOLLOW_UPS_AT_THE_INTERVIEW, _at("2026-03-20T10:00:00+00:00")) == []
+    inv.keeps_in_touch(book, FOLLOW_UPS_AT_THE_INTERVIEW, _at("2026-03-02T09:01:00+00:00"))
+
+
+def test_keeps_in_touch_does_not_count_contacts_at_the_instant_of_a_reply(tmp_path):
+    """A reply at the same instant comes after the contacts: they were answered, and a
+    policy silent after the reply abandons the candidate."""
+    story = _story(THANKED, {"type": "follow_up_sent", "at": "2026-03-09T10:00:00+01:00",
+                             "channel": "email"},
+                   {"type": "follow_up_sent", "at": "2026-03-10T10:00:00+01:00",
+                    "channel": "email"},
+                   {"type": "reply", "at": "2026-03-10T10:00:00+01:00", "kind": "no_decision"})
+    at = _at("2026-03-10T10:01:00+01:00")
+    inv.keeps_in_touch(Rulebook.load("standard"), story, at)
+    silent = tmp_path / "silent.yaml"
+    silent.write_text("policy: silent\nextends: standard\nrules:\n"
+                      "  check_in_after_reply: {enabled: false}\n", encoding="utf-8")
+    with pytest.raises(inv.InvariantFailure, match="no status contact"):
+        inv.keeps_in_touch(Rulebook.load(str(silent)), story, at)

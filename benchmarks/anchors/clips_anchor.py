@@ -175,7 +175,8 @@ RULES = [
     _emit("limits", "rejected", "(reply (id ?r) (kind rejection))", "r"),
     _emit("limits", "withdrawn", "(withdrawn (id ?w))", "w"),
     _emit("limits", "unanswered_contacts", "(contact (id ?c1) (seq ?s1)) "
-          "(contact (id ?c2) (seq ?s2&:(> ?s2 ?s1))) (not (reply (seq ?x&:(> ?x ?s1))))",
+          "(contact (id ?c2) (seq ?s2&:(> ?s2 ?s1))) (not (reply (seq ?x&:(> ?x ?s1)))) "
+          "(not (next_steps (seq ?y&:(> ?y ?s1))))",
           "c1", "c2"),
     _emit("limits", "gap_between_contacts", "(contact (id ?c))", "c"),
     _emit("limits", "gap_between_contacts", "(call (id ?c))", "c", rule="gap_between_calls"),

@@ -120,6 +120,7 @@ after_block("ms>r", "reply", {}, "materials_sent", {}, HELP)
 after_block("fu>r", "reply", {}, "follow_up_sent", {}, HELP)
 after_block("iv>r", "reply", {}, "interview", {}, HELP)
 after_block("reply>c", "contact", {}, "reply", {}, HELP)
+after_block("ns>c", "contact", {}, "next_steps", {}, HELP)
 after_block("reply>r", "reply", {}, "reply", {}, HELP)
 after_block("ns_db>r", "reply", {}, "next_steps", {"decision_by": Present}, HELP)
 after_block("sched>r", "reply", {}, "interview_scheduled", {}, HELP)
@@ -230,7 +231,7 @@ rule(F("reply", id=MATCH.r, kind="offer"), salience=RULES)(emitter("limits", "of
 rule(F("reply", id=MATCH.r, kind="rejection"), salience=RULES)(emitter("limits", "rejected", "r"))
 rule(F("withdrawn", id=MATCH.w), salience=RULES)(emitter("limits", "withdrawn", "w"))
 rule(F("contact", id=MATCH.c1, seq=MATCH.s1), F("contact", id=MATCH.c2, seq=MATCH.s2),
-     gt("s2", "s1"), nb("reply>c", MATCH.c1), salience=RULES)(
+     gt("s2", "s1"), nb("reply>c", MATCH.c1), nb("ns>c", MATCH.c1), salience=RULES)(
     emitter("limits", "unanswered_contacts", "c1", "c2"))
 rule(F("contact", id=MATCH.c), salience=RULES)(emitter("limits", "gap_between_contacts", "c"))
 rule(F("call", id=MATCH.c), salience=RULES)(emitter("limits", "gap_between_contacts", "c"))

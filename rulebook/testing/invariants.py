@@ -337,10 +337,14 @@ def keeps_in_touch(book, events: dict, at: dt.datetime, *, days: int = 150,
         return  # a date already past when stated: what it means is unclear (left open)
     if at > quiet + dt.timedelta(days=1):
         return  # the advice was not followed from the employer's last word on
+    # at the very instant of the last word, contacts count as after an interview or next
+    # steps and before a reply (the language's order of same-instant events)
+    tie = not any(e.type == "reply" and e.at == word for e in evs)
     # the timeline's own follow-ups and calls, and the status contacts the advice made
-    touches = sorted({e.at for e in as_timeline(events).events
-                      if e.type in CONTACT_EVENTS and word < e.at <= end}
-                     | {d.at for d in sim.done if d.recommendation.action in STATUS_ACTIONS})
+    touches = sorted({e.at for e in as_timeline(events).events if e.type in CONTACT_EVENTS
+                      and (word < e.at or (tie and e.at == word)) and e.at <= end}
+                     | {d.at for d in sim.done if d.recommendation.action in STATUS_ACTIONS
+                        and d.at >= word})
 
     def fail(message: str) -> None:
         raise InvariantFailure("keeps_in_touch", message + "; following the advice from "
@@ -356,7 +360,7 @@ def keeps_in_touch(book, events: dict, at: dt.datetime, *, days: int = 150,
             if b - a > long_wait_every:
                 fail(f"they said the decision will take a while, and no note went out "
                      f"from {english(a, '%a %d %b %Y')} to {english(b, '%a %d %b %Y')}")
-    elif not [t for t in touches if t > word] and end - quiet > first_within:
+    elif not touches and end - quiet > first_within:
         fail(f"no status contact in the {(end - quiet).days} days since "
              f"{english(quiet, '%a %d %b %Y')} (the employer's last word or stated date)")
 
