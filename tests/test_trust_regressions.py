@@ -551,3 +551,14 @@ def test_keeps_in_touch_does_not_count_contacts_at_the_instant_of_a_reply(tmp_pa
                       "  check_in_after_reply: {enabled: false}\n", encoding="utf-8")
     with pytest.raises(inv.InvariantFailure, match="no status contact"):
         inv.keeps_in_touch(Rulebook.load(str(silent)), story, at)
+
+
+def test_no_pestering_drops_a_date_stated_at_the_instant_of_an_invitation():
+    """Next steps and an invitation logged at one instant: the invitation comes after them
+    (the language's order), so the policy's check-in on the invitation does not break the
+    old date, and no_pestering agrees with it."""
+    story = _story(THANKED, {"type": "next_steps", "at": "2026-03-04", "decision_by": "2026-04-10"},
+                   {"type": "reply", "at": "2026-03-04", "kind": "second_interview"})
+    book = Rulebook.load("standard")
+    assert _status_now(book, story, _at("2026-03-19T12:00:00+01:00")) == ["check_in"]
+    inv.no_pestering(book, story, _at("2026-03-05T10:01:00+01:00"))

@@ -302,10 +302,11 @@ def _closed(doc: dict) -> bool:
 
 def _standing_dates(events) -> list[dt.datetime]:
     """The decision dates the employer stated that still stand: a date stated before an
-    invitation to another interview was about the old round."""
+    invitation to another interview was about the old round (at the same instant too: a
+    reply comes after next steps in the language's order)."""
     invited = [e.at for e in events if e.type == "reply" and e.kind == "second_interview"]
     return [e.decision_by for e in events if e.type == "next_steps"
-            and e.decision_by is not None and not any(t > e.at for t in invited)]
+            and e.decision_by is not None and not any(t >= e.at for t in invited)]
 
 
 def keeps_in_touch(book, events: dict, at: dt.datetime, *, days: int = 150,
