@@ -320,6 +320,34 @@ def _excludes(x: Rule, y: Rule) -> bool:
     return False
 
 
+def _covers(p: Pattern, q: Pattern) -> bool:
+    """Does the absent pattern ``p`` (its order aside) match every fact ``q`` can bind?"""
+    return (not p.same and not p.since and set(q.types) <= set(p.types)
+            and set(p.where) <= set(q.where)
+            and all(dict(q.where[f].tests()).items() >= dict(c.tests()).items()
+                    for f, c in p.where.items()))
+
+
+def _ordered_apart(x: Rule, y: Rule) -> bool:
+    """Do ``x`` and ``y`` each wait for the other's fact to be the later one?
+
+    ``x`` binds r and is blocked by any fact like ``y``'s n after r; ``y`` binds n and is
+    blocked by any fact like ``x``'s r after n. Two distinct events are always one after
+    the other (the canonical order is total), so both cannot match at once. Events only:
+    derived facts may share their source's place in the order."""
+    from .events import EVENT_TYPES
+
+    for r_name, r in x.when.items():
+        for n_name, n in y.when.items():
+            if not set(r.types + n.types) <= set(EVENT_TYPES) or set(r.types) & set(n.types):
+                continue
+            if any(p.after == r_name and p.before is None and _covers(p, n) for p in x.absent) \
+                    and any(p.after == n_name and p.before is None and _covers(p, r)
+                            for p in y.absent):
+                return True
+    return False
+
+
 def _may_overlap(a: Rule, b: Rule) -> bool:
     """A conservative guess: both rules could match for the same person at the same time."""
     def anchor(r: Rule):
@@ -338,4 +366,4 @@ def _may_overlap(a: Rule, b: Rule) -> bool:
     for fname in set(pa.where) | set(pb.where) | need_a | need_b:
         if _conflict(pa.where.get(fname), pb.where.get(fname), fname in need_a, fname in need_b):
             return False
-    return not (_excludes(a, b) or _excludes(b, a))
+    return not (_excludes(a, b) or _excludes(b, a) or _ordered_apart(a, b))

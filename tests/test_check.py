@@ -143,6 +143,37 @@ def test_exclusive_rules_are_not_duplicates(tmp_path):
     assert problems_of(path) == []
 
 
+ORDERED = """\
+  {id}:
+    action: check_in
+    sources: [G14]
+    when:
+      i: {{fact: interview}}
+      x: {{fact: {mine}, after: i}}
+    absent:
+{absent}
+    window: {{start: x + 14d, due: x + 15d}}
+    channel: {{default: email}}
+    reason: Check in.
+"""
+
+
+@pytest.mark.parametrize("one_sided", [False, True])
+def test_rules_that_each_wait_for_the_others_fact_are_exclusive(tmp_path, one_sided):
+    """A reply and next steps are never at the same place in the order: a rule blocked
+    by next steps after its reply and one blocked by a reply after its next steps cannot
+    both match; with only one of the two blocks they can."""
+    a = ORDERED.format(id="after_reply", mine="reply",
+                       absent="      - {fact: next_steps, after: x}")
+    b = ORDERED.format(id="after_next_steps", mine="next_steps",
+                       absent="      - {fact: interview, after: x}" if one_sided
+                       else "      - {fact: reply, after: x}")
+    path = write(tmp_path, "policy: ok\nrules:\n" + a + b)
+    warnings = [p.message for p in problems_of(path) if p.severity == "warning"]
+    assert warnings == (["rules 'after_reply' and 'after_next_steps' can both recommend "
+                         "'check_in' to the same person at once"] if one_sided else [])
+
+
 def test_a_limit_forbidding_all_contact_is_linted(tmp_path):
     path = write(tmp_path, "policy: mute\nrules:\n" + RULE.format(id="a", action="thank") + """\
         limits:

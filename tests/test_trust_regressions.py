@@ -101,12 +101,13 @@ def test_a_stated_channel_logged_without_a_time_counts_the_same_day():
              if r.action == "follow_up_call"]
     assert [r.channel for r in calls] == ["email"]
     inv.follows_stated_channel(book, EMAIL_PLEASE_TODAY, at)
-    # the same event with a time gave email all along (the same advice; only when to look
-    # again differs: a date-only event is known to the minute at the end of its day)
+    # the same event with a time gave email all along (the same actions; what is coming up
+    # counts from the event's time, which a date-only event has only by the end of its day)
     timed = _story(THANKED, {"type": "next_steps", "at": "2026-03-09T08:00:00+01:00",
                              "preferred_channel": "email"})
-    with_time = book.recommend(timed, at).model_dump(exclude={"next_check_at"})
-    assert with_time == book.recommend(EMAIL_PLEASE_TODAY, at).model_dump(exclude={"next_check_at"})
+    with_time = book.recommend(timed, at).model_dump(include={"actions", "held_back"})
+    assert with_time == book.recommend(EMAIL_PLEASE_TODAY, at).model_dump(
+        include={"actions", "held_back"})
 
 
 # -- 4. silence forever after an accepted invitation ---------------------------------------
@@ -562,3 +563,68 @@ def test_no_pestering_drops_a_date_stated_at_the_instant_of_an_invitation():
     book = Rulebook.load("standard")
     assert _status_now(book, story, _at("2026-03-19T12:00:00+01:00")) == ["check_in"]
     inv.no_pestering(book, story, _at("2026-03-05T10:01:00+01:00"))
+
+
+# Next steps stated without a date near the end of the check-in's window: the check-in
+# counted from the interview only. In modern (a check-in a week after the interview) the
+# window closed over the weekend after their word, and nothing came for good; in standard
+# the check-in came the first morning after their word (found by make test-deep, seed 1).
+NEXT_STEPS_ON_A_FRIDAY = _story(
+    THANKED, {"type": "next_steps", "at": "2026-03-13T17:00:00+01:00", "from": "Dana Lee"})
+
+
+def test_modern_checks_in_a_week_after_next_steps_without_a_date():
+    book = Rulebook.load("modern")
+    assert _status_now(book, NEXT_STEPS_ON_A_FRIDAY, _at("2026-03-20T17:30:00+01:00")) == []
+    assert _status_now(book, NEXT_STEPS_ON_A_FRIDAY, _at("2026-03-23T10:00:00+01:00")) == \
+        ["check_in"]
+    inv.keeps_in_touch(book, NEXT_STEPS_ON_A_FRIDAY, _at("2026-03-13T17:01:00+01:00"))
+
+
+@pytest.mark.parametrize("policy", ["standard", "classic"])
+def test_the_check_in_counts_from_next_steps_without_a_date(policy):
+    book = Rulebook.load(policy)
+    story = _story(THANKED, {"type": "call", "at": "2026-03-09T10:00:00+01:00",
+                             "outcome": "reached"},
+                   {"type": "next_steps", "at": "2026-03-27T17:00:00+01:00"})
+    assert _status_now(book, story, _at("2026-03-30T09:30:00+02:00")) == []
+    assert _status_now(book, story, _at("2026-04-13T10:00:00+02:00")) == ["check_in"]
+    inv.keeps_in_touch(book, story, _at("2026-03-27T17:01:00+01:00"))
+
+
+# A decision date that passed before a second interview held the check-in after that
+# interview back for good (any stated date did), while the check-in after the date had
+# long closed (found by make test-deep, seed 1, classic).
+DATE_PASSED_BEFORE_ROUND_TWO = _story(
+    THANKED, {"type": "next_steps", "at": "2026-03-02T11:00:00+01:00",
+              "decision_by": "2026-03-06"},
+    {"type": "interview", "at": "2026-03-16T10:00:00+01:00", "round": 2,
+     "interviewers": [{"name": "Dana Lee", "email": "dana@northwind.example"}]},
+    {"type": "thank_you_sent", "at": "2026-03-16T18:00:00+01:00", "to": "Dana Lee",
+     "channel": "email"})
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+def test_a_date_that_passed_before_the_next_interview_holds_nothing_back(policy):
+    book = Rulebook.load(policy)
+    # two weeks after the second interview (modern: one week)
+    when = "2026-03-24T10:00:00+01:00" if policy == "modern" else "2026-03-31T10:00:00+02:00"
+    assert _status_now(book, DATE_PASSED_BEFORE_ROUND_TWO, _at(when)) == ["check_in"]
+    inv.keeps_in_touch(book, DATE_PASSED_BEFORE_ROUND_TWO, _at("2026-03-16T18:01:00+01:00"))
+    inv.no_pestering(book, DATE_PASSED_BEFORE_ROUND_TWO, _at("2026-03-16T18:01:00+01:00"))
+
+
+# An update without a decision after the employer stated a date more than four weeks out:
+# the reply blocked the check-in after the date, and the reply's own check-in was held by
+# the date until its window had closed: silence for good (found by make test-deep, seed 1,
+# standard, with both logged as dates on the same day).
+@pytest.mark.parametrize("reply_at", ["2026-03-05", "2026-03-10T10:00:00+01:00"])
+@pytest.mark.parametrize("policy", SHIPPED)
+def test_an_update_without_a_decision_leaves_the_stated_date_standing(policy, reply_at):
+    book = Rulebook.load(policy)
+    story = _story(THANKED, {"type": "next_steps", "at": "2026-03-05", "decision_by": "2026-04-20"},
+                   {"type": "reply", "at": reply_at, "kind": "no_decision"})
+    assert _status_now(book, story, _at("2026-04-13T10:00:00+02:00")) == []
+    assert _status_now(book, story, _at("2026-04-21T10:00:00+02:00")) == ["check_in"]
+    inv.keeps_in_touch(book, story, _at("2026-03-10T10:01:00+01:00"))
+    inv.no_pestering(book, story, _at("2026-03-10T10:01:00+01:00"))

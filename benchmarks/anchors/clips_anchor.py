@@ -44,10 +44,12 @@ SLOTS = {
     "awaiting_decision": ("round",),
     "silence": ("round",),
     "contact": (),
+    "standing_date": ("decision_by",),
 }
 SYMBOLS = {"kind", "outcome", "channel", "preferred_channel"}  # enumerations: CLIPS symbols
 EVENT_TYPES = tuple(t for t in SLOTS if t not in
-                    ("latest_interview", "closed", "awaiting_decision", "silence", "contact"))
+                    ("latest_interview", "closed", "awaiting_decision", "silence", "contact",
+                      "standing_date"))
 
 
 def _templates() -> list[str]:
@@ -86,6 +88,9 @@ RULES = [
     _derive("written_contact", "contact", "f", 40, "(follow_up_sent (id ?id) (seq ?s) (t ?t))"),
     _derive("missed_call", "contact", "c", 40,
             "(call (id ?id) (seq ?s) (t ?t) (outcome voicemail|no_answer))"),
+    _derive("standing_date", "standing_date", "n", 40,
+            "(next_steps (id ?id) (seq ?s) (t ?t) (decision_by ?db&~nil)) "
+            "(not (reply (seq ?x&:(> ?x ?s)) (kind second_interview)))", "(decision_by ?db)"),
     # stratum 2, 3
     _derive("awaiting_decision", "awaiting_decision", "li", 30,
             "(latest_interview (id ?id) (seq ?s) (t ?t) (round ?r)) (not (closed))", "(round ?r)"),
@@ -115,30 +120,40 @@ RULES = [
           "(not (call (seq ?x&:(> ?x ?cs)))) "
           "(not (call (seq ?y&:(> ?y ?ss)&:(< ?y ?cs)) (outcome voicemail|no_answer))) "
           "(not (next_steps (decision_by ?db&~nil&:(> ?db ?ct))))", "s", "c"),
-    _emit("rules", "check_in", "(silence (id ?s) (seq ?ss)) "
-          "(not (follow_up_sent (seq ?x&:(> ?x ?ss)))) "
-          "(not (next_steps (decision_by ~nil))) (not (next_steps (long_wait TRUE)))", "s"),
+    _emit("rules", "check_in", "(silence (id ?s) (seq ?ss) (t ?st)) "
+          "(not (follow_up_sent (seq ?x&:(> ?x ?ss)))) (not (next_steps (seq ?y&:(> ?y ?ss)))) "
+          "(not (next_steps (decision_by ?db&~nil&:(> ?db ?st)))) "
+          "(not (next_steps (long_wait TRUE)))", "s"),
     _emit("rules", "check_in_after_reply", "(awaiting_decision (id ?a) (seq ?as)) "
           "(reply (id ?r) (seq ?rs&:(> ?rs ?as)) (t ?rt) "
           "(kind no_decision|materials_requested|other)) "
           "(not (reply (seq ?x&:(> ?x ?rs)))) "
           "(not (follow_up_sent (t ?ft&:(>= ?ft (+ ?rt 864000))))) "
-          "(not (next_steps (seq ?y&:(> ?y ?rs)) (decision_by ~nil))) "
+          "(not (next_steps (seq ?y&:(> ?y ?rs)))) "
+          "(not (standing_date (decision_by ?d&:(> ?d (+ ?rt 1814400))))) "
           "(not (next_steps (long_wait TRUE)))", "a", "r"),
     _emit("rules", "check_in_after_invitation", "(reply (id ?r) (seq ?rs) (t ?rt) "
           "(kind second_interview)) (awaiting_decision (id ?a) (seq ?as&:(< ?as ?rs))) "
           "(not (reply (seq ?x&:(> ?x ?rs)))) "
           "(not (interview_scheduled (seq ?y&:(> ?y ?rs)))) "
           "(not (follow_up_sent (t ?ft&:(>= ?ft (+ ?rt 864000))))) "
-          "(not (next_steps (seq ?z&:(> ?z ?rs)) (decision_by ~nil))) "
+          "(not (next_steps (seq ?z&:(> ?z ?rs)))) "
           "(not (next_steps (long_wait TRUE)))", "r", "a"),
     _emit("rules", "check_in_after_stated_date", "(next_steps (id ?n) (seq ?ns) "
           "(decision_by ?db&~nil)) (awaiting_decision (id ?a) (seq ?as)) "
-          "(not (reply (seq ?x&:(> ?x ?ns)))) "
+          "(not (reply (seq ?x&:(> ?x ?ns)) (kind second_interview))) "
+          "(not (reply (seq ?w&:(> ?w ?ns)) (t ?wt&:(>= ?wt (- ?db 1814400))))) "
           "(not (reply (seq ?y&:(> ?y ?as)) (t ?yt&:(>= ?yt ?db)))) "
+          "(not (interview (t ?it&:(>= ?it ?db)))) "
           "(not (follow_up_sent (t ?ft&:(>= ?ft ?db)))) "
           "(not (call (seq ?z&:(> ?z ?ns)) (t ?ct&:(>= ?ct ?db)))) "
           "(not (next_steps (long_wait TRUE)))", "n", "a"),
+    _emit("rules", "check_in_after_next_steps", "(awaiting_decision (id ?a) (seq ?as)) "
+          "(next_steps (id ?n) (seq ?ns&:(> ?ns ?as)) (t ?nt) (decision_by nil)) "
+          "(not (next_steps (seq ?x&:(> ?x ?ns)))) (not (reply (seq ?y&:(> ?y ?ns)))) "
+          "(not (follow_up_sent (t ?ft&:(>= ?ft (+ ?nt 432000))))) "
+          "(not (standing_date (decision_by ?d&:(> ?d ?nt)))) "
+          "(not (next_steps (long_wait TRUE)))", "a", "n"),
     _emit("rules", "periodic_check_in_first", "(awaiting_decision (id ?a)) "
           "(next_steps (id ?n) (seq ?ns) (long_wait TRUE)) "
           "(not (follow_up_sent (seq ?x&:(> ?x ?ns))))", "a", "n"),
@@ -160,6 +175,7 @@ RULES = [
           "(not (follow_up_sent (seq ?x&:(> ?x ?s)))) (not (interview (seq ?y&:(> ?y ?s)))) "
           "(not (closed))", "r"),
     _emit("rules", "final_nudge", "(silence (id ?s) (seq ?ss)) "
+          "(not (next_steps (seq ?q&:(> ?q ?ss)))) "
           "(follow_up_sent (id ?f) (seq ?fs&:(> ?fs ?ss)) (t ?ft)) "
           "(not (follow_up_sent (seq ?x&:(> ?x ?fs)))) "
           "(not (follow_up_sent (seq ?y&:(> ?y ?ss)&:(< ?y ?fs)))) "

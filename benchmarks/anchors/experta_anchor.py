@@ -58,7 +58,7 @@ def deriver(name, kind, alias, *copy):
     def fire(self, **kw):
         self.found.append(("derive", name, ((alias, kw["id"]),)))
         self.declare(KINDS[kind](id=f"d:{name}:{alias}={kw['id']}", seq=kw["s"], t=kw["t"],
-                                 **{f: (kw["r"] if f == "round" else None) for f in SLOTS[kind]}))
+                                 **{f: (kw["r"] if f == "round" else kw.get(f)) for f in SLOTS[kind]}))
     fire.__name__ = name
     return fire
 
@@ -98,6 +98,10 @@ rule(F("follow_up_sent", id=MATCH.id, seq=MATCH.s, t=MATCH.t), salience=S1)(
 rule(F("call", id=MATCH.id, seq=MATCH.s, t=MATCH.t,
        outcome=P(lambda o: o in ("voicemail", "no_answer"))), salience=S1)(
     deriver("missed_call", "contact", "c"))
+after_block("inv>sd", "next_steps", {"decision_by": Present}, "reply", {"kind": "second_interview"}, 50)
+rule(F("next_steps", id=MATCH.id, seq=MATCH.s, t=MATCH.t, decision_by=MATCH.decision_by & Present),
+     NOT(blocked(tag="inv>sd", k=MATCH.id)), salience=S1)(
+    deriver("standing_date", "standing_date", "n"))
 rule(F("latest_interview", id=MATCH.id, seq=MATCH.s, t=MATCH.t, round=MATCH.r),
      NOT(F("closed")), salience=S2)(deriver("awaiting_decision", "awaiting_decision", "li"))
 after_block("silence", "awaiting_decision", {}, "reply", {}, S3 + 5)
@@ -122,7 +126,22 @@ after_block("iv>r", "reply", {}, "interview", {}, HELP)
 after_block("reply>c", "contact", {}, "reply", {}, HELP)
 after_block("ns>c", "contact", {}, "next_steps", {}, HELP)
 after_block("reply>r", "reply", {}, "reply", {}, HELP)
-after_block("ns_db>r", "reply", {}, "next_steps", {"decision_by": Present}, HELP)
+after_block("ns>r", "reply", {}, "next_steps", {}, HELP)
+after_block("ns>s", "silence", {}, "next_steps", {}, HELP)
+after_block("ns>n", "next_steps", {}, "next_steps", {}, HELP)
+rule(F("silence", id=MATCH.ref, t=MATCH.st), F("next_steps", decision_by=MATCH.db & Present),
+     TEST(lambda db, st: db > st), salience=HELP)(blocker("db>s", "ref"))
+rule(F("reply", id=MATCH.ref, t=MATCH.rt), F("standing_date", decision_by=MATCH.db),
+     TEST(lambda db, rt: db > rt + 21 * 86400), salience=HELP)(blocker("sd>r", "ref"))
+rule(F("next_steps", id=MATCH.ref, seq=MATCH.rs, decision_by=MATCH.db & Present),
+     F("reply", seq=MATCH.bs, t=MATCH.bt), gt("bs", "rs"),
+     TEST(lambda db, bt: bt >= db - 21 * 86400), salience=HELP)(blocker("late_reply>n", "ref"))
+rule(F("next_steps", id=MATCH.ref, t=MATCH.nt), F("follow_up_sent", t=MATCH.bt),
+     TEST(lambda nt, bt: bt >= nt + 5 * 86400), salience=HELP)(blocker("fu5>n", "ref"))
+rule(F("next_steps", id=MATCH.ref, t=MATCH.nt), F("standing_date", decision_by=MATCH.db),
+     TEST(lambda db, nt: db > nt), salience=HELP)(blocker("sd>n", "ref"))
+rule(F("next_steps", id=MATCH.ref, decision_by=MATCH.db & Present), F("interview", t=MATCH.it),
+     TEST(lambda db, it: it >= db), salience=HELP)(blocker("iv>=db", "ref"))
 after_block("sched>r", "reply", {}, "interview_scheduled", {}, HELP)
 after_block("reply>n", "next_steps", {}, "reply", {}, HELP)
 after_block("inv>n", "next_steps", {}, "reply", {"kind": "second_interview"}, HELP)
@@ -182,21 +201,28 @@ rule(F("silence", id=MATCH.s, seq=MATCH.ss), F("call", id=MATCH.c, seq=MATCH.cs,
      gt("cs", "ss"), nb("call>c", MATCH.c), nb("db>c", MATCH.c),
      NOT(blocked(tag="missed<c", k=MATCH.c, k2=MATCH.s)),
      salience=RULES)(emitter("rules", "retry_call", "s", "c"))
-rule(F("silence", id=MATCH.s), nb("fu>s", MATCH.s), NOT(F("next_steps", decision_by=Present)),
+rule(F("silence", id=MATCH.s), nb("fu>s", MATCH.s), nb("ns>s", MATCH.s), nb("db>s", MATCH.s),
      NOT(F("next_steps", long_wait=True)), salience=RULES)(emitter("rules", "check_in", "s"))
+rule(F("awaiting_decision", id=MATCH.a, seq=MATCH.as_),
+     F("next_steps", id=MATCH.n, seq=MATCH.ns, decision_by=Missing), gt("ns", "as_"),
+     nb("ns>n", MATCH.n), nb("reply>n", MATCH.n), nb("fu5>n", MATCH.n), nb("sd>n", MATCH.n),
+     NOT(F("next_steps", long_wait=True)),
+     salience=RULES)(emitter("rules", "check_in_after_next_steps", "a", "n"))
 rule(F("awaiting_decision", id=MATCH.a, seq=MATCH.as_),
      F("reply", id=MATCH.r, seq=MATCH.rs,
        kind=P(lambda k: k in ("no_decision", "materials_requested", "other"))),
-     gt("rs", "as_"), nb("reply>r", MATCH.r), nb("fu10>r", MATCH.r), nb("ns_db>r", MATCH.r),
+     gt("rs", "as_"), nb("reply>r", MATCH.r), nb("fu10>r", MATCH.r), nb("ns>r", MATCH.r),
+     nb("sd>r", MATCH.r),
      NOT(F("next_steps", long_wait=True)),
      salience=RULES)(emitter("rules", "check_in_after_reply", "a", "r"))
 rule(F("reply", id=MATCH.r, seq=MATCH.rs, kind="second_interview"),
      F("awaiting_decision", id=MATCH.a, seq=MATCH.as_), gt("rs", "as_"),
-     nb("reply>r", MATCH.r), nb("sched>r", MATCH.r), nb("fu10>r", MATCH.r), nb("ns_db>r", MATCH.r),
+     nb("reply>r", MATCH.r), nb("sched>r", MATCH.r), nb("fu10>r", MATCH.r), nb("ns>r", MATCH.r),
      NOT(F("next_steps", long_wait=True)),
      salience=RULES)(emitter("rules", "check_in_after_invitation", "r", "a"))
 rule(F("next_steps", id=MATCH.n, decision_by=Present), F("awaiting_decision", id=MATCH.a),
-     nb("reply>n", MATCH.n), NOT(blocked(tag="reply_db>a", k=MATCH.n, k2=MATCH.a)),
+     nb("inv>n", MATCH.n), nb("iv>=db", MATCH.n), nb("late_reply>n", MATCH.n),
+     NOT(blocked(tag="reply_db>a", k=MATCH.n, k2=MATCH.a)),
      nb("fu>db", MATCH.n), nb("call_db>n", MATCH.n), NOT(F("next_steps", long_wait=True)),
      salience=RULES)(emitter("rules", "check_in_after_stated_date", "n", "a"))
 rule(F("awaiting_decision", id=MATCH.a), F("next_steps", id=MATCH.n, long_wait=True),
@@ -218,8 +244,8 @@ rule(F("reply", id=MATCH.r, kind="second_interview"), nb("fu>r", MATCH.r), nb("i
      NOT(F("closed")), salience=RULES)(emitter("rules", "confirm_second_interview", "r"))
 rule(F("silence", id=MATCH.s, seq=MATCH.ss), F("follow_up_sent", id=MATCH.f, seq=MATCH.fs),
      gt("fs", "ss"), nb("fu>f", MATCH.f), NOT(blocked(tag="fu<f", k=MATCH.f, k2=MATCH.s)),
-     NOT(F("next_steps", long_wait=True)), nb("db>f", MATCH.f), salience=RULES)(
-    emitter("rules", "final_nudge", "f", "s"))
+     NOT(F("next_steps", long_wait=True)), nb("db>f", MATCH.f), nb("ns>s", MATCH.s),
+     salience=RULES)(emitter("rules", "final_nudge", "f", "s"))
 rule(F("reply", id=MATCH.r, kind="rejection"), nb("fu>r", MATCH.r), salience=RULES)(
     emitter("rules", "gracious_reply", "r"))
 rule(F("reply", id=MATCH.r, kind="rejection"), nb("fu>r", MATCH.r), salience=RULES)(

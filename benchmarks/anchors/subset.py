@@ -26,7 +26,7 @@ from rulebook.engine.facts import timeline_facts
 SUBSET = ("write_notes", "send_thank_you", "collect_contact_details", "keep_promise")
 ALL_ENTRIES = {
     "derive": ("latest_interview", "closed_by_reply", "closed_by_withdrawal", "awaiting_decision",
-               "silence", "written_contact", "missed_call"),
+               "silence", "written_contact", "missed_call", "standing_date"),
     "limits": ("offer_received", "rejected", "withdrawn", "unanswered_contacts",
                "gap_between_contacts", "written_before_retry", "gave_up", "stated_decision_date",
                "stated_long_wait", "snoozed", "snoozed_for_person", "dismissed",
