@@ -628,3 +628,24 @@ def test_an_update_without_a_decision_leaves_the_stated_date_standing(policy, re
     assert _status_now(book, story, _at("2026-04-21T10:00:00+02:00")) == ["check_in"]
     inv.keeps_in_touch(book, story, _at("2026-03-10T10:01:00+01:00"))
     inv.no_pestering(book, story, _at("2026-03-10T10:01:00+01:00"))
+
+
+# Next steps logged at the very instant of the interview, with that instant as the
+# decision date: the interview counted as "an interview on or after the date", which
+# blocked the check-in after the date, while the check-in after the interview gave way
+# to the stated date: silence for good (found by make test-deep, seed 1, standard). Only
+# an interview after the next steps supersedes their date.
+DATE_AT_THE_INTERVIEW = {"timezone": "UTC", "events": [
+    {"type": "interview", "at": "2026-03-02T09:00:00+00:00",
+     "interviewers": [{"name": "Ana Lima", "phone": "+1 555 0100"}]},
+    {"type": "next_steps", "at": "2026-03-02T09:00:00+00:00",
+     "decision_by": "2026-03-02T09:00:00+00:00", "from": "Ana Lima",
+     "preferred_channel": "email"},
+    {"type": "thank_you_sent", "at": "2026-03-03T09:00:00+00:00", "to": "Ana Lima",
+     "channel": "email"}]}
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+def test_a_date_stated_at_the_interview_instant_still_gets_its_check_in(policy):
+    inv.keeps_in_touch(Rulebook.load(policy), DATE_AT_THE_INTERVIEW,
+                       _at("2026-03-02T09:00:00+00:00"))

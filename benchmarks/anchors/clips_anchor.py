@@ -144,7 +144,7 @@ RULES = [
           "(not (reply (seq ?x&:(> ?x ?ns)) (kind second_interview))) "
           "(not (reply (seq ?w&:(> ?w ?ns)) (t ?wt&:(>= ?wt (- ?db 1814400))))) "
           "(not (reply (seq ?y&:(> ?y ?as)) (t ?yt&:(>= ?yt ?db)))) "
-          "(not (interview (t ?it&:(>= ?it ?db)))) "
+          "(not (interview (seq ?iq&:(> ?iq ?ns)) (t ?it&:(>= ?it ?db)))) "
           "(not (follow_up_sent (t ?ft&:(>= ?ft ?db)))) "
           "(not (call (seq ?z&:(> ?z ?ns)) (t ?ct&:(>= ?ct ?db)))) "
           "(not (next_steps (long_wait TRUE)))", "n", "a"),

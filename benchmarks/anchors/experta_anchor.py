@@ -140,8 +140,9 @@ rule(F("next_steps", id=MATCH.ref, t=MATCH.nt), F("follow_up_sent", t=MATCH.bt),
      TEST(lambda nt, bt: bt >= nt + 5 * 86400), salience=HELP)(blocker("fu5>n", "ref"))
 rule(F("next_steps", id=MATCH.ref, t=MATCH.nt), F("standing_date", decision_by=MATCH.db),
      TEST(lambda db, nt: db > nt), salience=HELP)(blocker("sd>n", "ref"))
-rule(F("next_steps", id=MATCH.ref, decision_by=MATCH.db & Present), F("interview", t=MATCH.it),
-     TEST(lambda db, it: it >= db), salience=HELP)(blocker("iv>=db", "ref"))
+rule(F("next_steps", id=MATCH.ref, seq=MATCH.rs, decision_by=MATCH.db & Present),
+     F("interview", seq=MATCH.bs, t=MATCH.it), gt("bs", "rs"), TEST(lambda db, it: it >= db),
+     salience=HELP)(blocker("iv>=db", "ref"))
 after_block("sched>r", "reply", {}, "interview_scheduled", {}, HELP)
 after_block("reply>n", "next_steps", {}, "reply", {}, HELP)
 after_block("inv>n", "next_steps", {}, "reply", {"kind": "second_interview"}, HELP)
