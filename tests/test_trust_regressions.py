@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rulebook.api import Rulebook
+from rulebook.api import Rulebook, as_timeline
 from rulebook.testing import invariants as inv
 
 BEFORE_FIX = Path(__file__).parent / "policies" / "standard_before_fix.yaml"
@@ -336,7 +336,7 @@ _RECORD = '''\
 import hashlib, json, sys
 for name in sys.argv[1:]:
     __import__(name)
-from rulebook.api import Rulebook
+from rulebook.api import Rulebook, as_timeline
 from rulebook.testing.check import check_policy
 seen = []
 check_policy(Rulebook.load("standard"), {"record": lambda b, doc, at: seen.append(
@@ -649,3 +649,25 @@ DATE_AT_THE_INTERVIEW = {"timezone": "UTC", "events": [
 def test_a_date_stated_at_the_interview_instant_still_gets_its_check_in(policy):
     inv.keeps_in_touch(Rulebook.load(policy), DATE_AT_THE_INTERVIEW,
                        _at("2026-03-02T09:00:00+00:00"))
+
+
+# A check-in three calendar days after a call, across the start of daylight-saving time:
+# the policy's gap (3d: calendar days, the wall time kept) allowed it, and no_pestering
+# measured 3 days as 72 real hours and called it pestering (found by the CI-count run of
+# `rulebook test standard --seed 3`, in New York).
+CALL_BEFORE_DST = {"timezone": "America/New_York", "events": [
+    {"type": "interview", "at": "2026-03-04T07:00:00-05:00", "interviewers": [{"name": "Dana Lee"}]},
+    {"type": "thank_you_sent", "to": "Dana Lee", "channel": "email", "at": "2026-03-04"},
+    {"type": "next_steps", "at": "2026-03-04", "decision_by": "2026-03-07"},
+    {"type": "call", "at": "2026-03-07T09:00:00-05:00", "outcome": "reached"}]}
+
+
+def test_no_pestering_counts_the_gap_in_calendar_days_across_daylight_saving():
+    book = Rulebook.load("standard")
+    at = _at("2026-03-10T09:00:00-04:00")  # three days after the call, 71 real hours
+    assert _status_now(book, CALL_BEFORE_DST, at) == ["check_in"]
+    inv.no_pestering(book, CALL_BEFORE_DST, _at("2026-03-04T07:01:00-05:00"))
+    # a day earlier is still too soon, by the policy and by the invariant
+    assert _status_now(book, CALL_BEFORE_DST, _at("2026-03-09T09:00:00-04:00")) == []
+    assert inv._plus(_at("2026-03-07T09:00:00-05:00"), inv.contact_gap(book),
+                     as_timeline(CALL_BEFORE_DST).tz) == at

@@ -200,6 +200,14 @@ def contact_gap(book) -> dt.timedelta:
         dt.timedelta(seconds=gap.seconds)
 
 
+def _plus(moment: dt.datetime, span: dt.timedelta, tz) -> dt.datetime:
+    """``moment + span`` as the policy language adds it: whole days are calendar days
+    (the wall time stays across a daylight-saving change), anything else real time."""
+    if span % dt.timedelta(days=1):
+        return moment + span
+    return moment.astimezone(tz) + span  # aware + timedelta: wall-clock arithmetic
+
+
 def no_pestering(book, events: dict, at: dt.datetime, *, days: int = 42,
                  max_per_week: int = 2, min_gap: Optional[dt.timedelta] = None,
                  status_actions: frozenset = STATUS_ACTIONS, employer=None) -> None:
@@ -242,7 +250,7 @@ def no_pestering(book, events: dict, at: dt.datetime, *, days: int = 42,
         retry = d.event["type"] == "call"
         before = [e.at for e in timeline.events if e.type in CONTACT_EVENTS and e.at < d.at
                   and not (retry and e.type == "call")]
-        recent = [t for t in before if d.at - t < gap]
+        recent = [t for t in before if d.at < _plus(t, gap, timeline.tz)]
         if recent:
             fail(f"two status contacts {d.at - max(recent)} apart: {_who(d.recommendation)} "
                  f"on {english(d.at, '%a %d %b %H:%M')} repeats the contact of "
