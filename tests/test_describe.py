@@ -114,3 +114,13 @@ def test_the_documented_layer_merges_end_null_and_when_key_by_key(tmp_path):
         "  (was: 7 days after the interview)"]
     rule = load_policy(str(path)).policy.rules["send_thank_you"]
     assert rule.window.end is None and rule.when["p"].fact == "interviewer"
+
+
+def test_a_time_compared_with_a_fact_names_the_fact_itself():
+    """``decision_by: {gt: c}`` reads "is after the call": "right at" is for windows
+    ("Starts: right at the interview"), and "is after right at the call" was a glitch."""
+    text = describe(load_policy("standard"))
+    assert "right at" not in "\n".join(
+        line for line in text.splitlines() if line.startswith("- **Unless there is:**"))
+    assert ("a next-steps conversation whose stated decision date is after the call"
+            in "\n".join(block(text, "retry_call")))

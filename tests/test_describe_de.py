@@ -86,3 +86,18 @@ def test_english_stays_the_default_and_other_languages_are_refused(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["describe", "standard", "--lang", "fr"])
     assert exc.value.code == 2
+
+
+def test_a_time_compared_with_a_fact_names_the_fact_itself(tmp_path):
+    """``decision_by: {gt: c}``: "Entscheidungstermin: nach dem Anruf", not "später als mit
+    dem Anruf"; ``le`` reads "bis zum ...", ``ge`` "ab dem ..."."""
+    text = describe(load_policy("standard"), "de")
+    assert "als mit" not in text
+    assert "Entscheidungstermin: nach dem Anruf" in "\n".join(block(text, "retry_call"))
+    layer = tmp_path / "bare.yaml"
+    layer.write_text("policy: bare\nextends: standard\nrules:\n  check_in:\n    absent:\n"
+                     "      - {fact: call, where: {at: {le: s}}}\n"
+                     "      - {fact: reply, where: {at: {ge: s}}}\n", encoding="utf-8")
+    lines = "\n".join(block(describe(load_policy(str(layer)), "de"), "check_in"))
+    assert "einen Anruf (Zeitpunkt: bis zur Funkstille)" in lines
+    assert "eine Antwort des Arbeitgebers (Zeitpunkt: ab der Funkstille)" in lines

@@ -68,12 +68,14 @@ class _Scope:
             return self.name(alias)  # a person: "the interviewer"
         return f"{self.name(alias)}'s {FIELD_WORDS.get(fname, in_words(fname))}"
 
-    def time(self, expr: TimeExpr) -> str:
+    def time(self, expr: TimeExpr, compared: bool = False) -> str:
+        """A moment in words; ``compared``: after "is after" and the like, where a moment
+        with no offset is the anchor itself ("is after the call", not "right at")."""
         base = "now" if expr.anchor == NOW else (
             self.ref(f"{expr.anchor}.{expr.field}") if expr.field
             else self.name(expr.anchor, time=True))
         if not expr.offsets:
-            return "right at " + base if expr.anchor != NOW else "now"
+            return "right at " + base if expr.anchor != NOW and not compared else base
         after = [o.words() for o in expr.offsets if o.sign > 0]
         before = [o.words() for o in expr.offsets if o.sign < 0]
         parts = []
@@ -106,7 +108,7 @@ def pattern_words(p: Pattern, scope: _Scope, time_fields: set[str]) -> str:
                 parts.append(f"with a {label}" if value else f"with no {label}")
             elif fname in time_fields or fname == "at":
                 try:
-                    shown = scope.time(parse_time_expr(value))
+                    shown = scope.time(parse_time_expr(value), compared=True)
                 except ValueError:
                     shown = str(value)
                 parts.append(f"whose {label} {TIME_OPS.get(op, OPS[op])} {shown}")

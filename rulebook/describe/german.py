@@ -46,6 +46,7 @@ DE_FACTS: dict[str, _Noun] = {
     "closed": ("m", "Abschluss", "Abschluss", "Abschlusses"),
     "awaiting_decision": ("n", "Warten auf die Entscheidung", "Warten auf die Entscheidung",
                           "Wartens auf die Entscheidung"),
+    "standing_date": ("f", "Entscheidungsfrist", "Entscheidungsfrist", "Entscheidungsfrist"),
 }
 DE_FIELDS: dict[str, _Noun] = {
     "decision_by": ("m", "Entscheidungstermin", "Entscheidungstermin", "Entscheidungstermins"),
@@ -78,6 +79,7 @@ _UNITS_DE = {"m": ("Minute", "Minuten"), "h": ("Stunde", "Stunden"), "d": ("Tag"
              "w": ("Woche", "Wochen"), "bd": ("Werktag", "Werktage")}
 DE_OPS = {"eq": "", "ne": "nicht ", "in": "eines von ", "gt": "mehr als ",
           "ge": "mindestens ", "lt": "weniger als ", "le": "höchstens "}
+DE_BARE_OPS = {"eq": "mit ", "ne": "nicht mit ", "gt": "nach ", "ge": "ab ", "lt": "vor "}
 DE_TIME_OPS = {"eq": "", "ne": "nicht ", "gt": "später als ", "ge": "frühestens ",
                "lt": "früher als ", "le": "spätestens "}
 
@@ -174,9 +176,17 @@ def _de_tests(p: Pattern, scope: _ScopeDe, time_fields: set[str]) -> list[str]:
                 parts.append(f"{'mit' if value else 'ohne'} {label}")
             elif fname in time_fields or fname == "at":
                 try:
-                    shown = scope.time(parse_time_expr(value))
+                    expr = parse_time_expr(value)
+                    shown = scope.time(expr)
                 except ValueError:
-                    shown = str(value)
+                    expr, shown = None, str(value)
+                if expr is not None and not expr.offsets and expr.anchor != NOW:
+                    # the anchor itself: "nach dem Anruf", not "später als mit dem Anruf"
+                    if op == "le":
+                        parts.append(f"{label}: bis {scope.time(expr, until=True)}")
+                    else:
+                        parts.append(f"{label}: {DE_BARE_OPS[op]}{shown[len('mit '):]}")
+                    continue
                 parts.append(f"{label}: {DE_TIME_OPS.get(op, DE_OPS[op])}{shown}")
             else:
                 parts.append(f"{label}: {DE_OPS[op]}{_de_value(value)}")
