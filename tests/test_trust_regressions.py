@@ -671,3 +671,19 @@ def test_no_pestering_counts_the_gap_in_calendar_days_across_daylight_saving():
     assert _status_now(book, CALL_BEFORE_DST, _at("2026-03-09T09:00:00-04:00")) == []
     assert inv._plus(_at("2026-03-07T09:00:00-05:00"), inv.contact_gap(book),
                      as_timeline(CALL_BEFORE_DST).tz) == at
+
+
+# The same date that passed before a second interview held the follow-up call (and, with
+# no thank-you, the follow-up email) after that interview back for good: any stated date
+# did. Only the check-in had been freed.
+@pytest.mark.parametrize("thanked", [True, False])
+def test_a_date_that_passed_before_the_next_interview_holds_no_follow_up_back(thanked):
+    book = Rulebook.load("standard")
+    story = dict(DATE_PASSED_BEFORE_ROUND_TWO, events=[
+        e for e in DATE_PASSED_BEFORE_ROUND_TWO["events"]
+        if thanked or not (e["type"] == "thank_you_sent" and e["at"] > "2026-03-10")])
+    # a week after the second interview: the call (thanked) or the follow-up email (not)
+    expected = ["follow_up_call"] if thanked else ["send_follow_up_email"]
+    advice = book.recommend(story, _at("2026-03-23T10:00:00+01:00"))
+    assert [r.action for r in advice.actions if r.action in expected] == expected
+    inv.no_pestering(book, story, _at("2026-03-16T18:01:00+01:00"))

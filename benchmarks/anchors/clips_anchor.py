@@ -108,13 +108,15 @@ RULES = [
     _emit("rules", "write_notes", "(interview (id ?iv))", "iv"),
     _emit("rules", "send_thank_you", "(interviewer (id ?p) (seq ?s) (name ?n)) "
           "(not (thank_you_sent (to ?n) (seq ?x&:(> ?x ?s))))", "p"),
-    _emit("rules", "send_follow_up_email", "(latest_interview (id ?iv) (seq ?s)) "
+    _emit("rules", "send_follow_up_email", "(latest_interview (id ?iv) (seq ?s) (t ?it)) "
           "(not (thank_you_sent (seq ?x&:(> ?x ?s)))) (not (follow_up_sent (seq ?y&:(> ?y ?s)))) "
-          "(not (closed)) (not (next_steps (decision_by ~nil)))", "iv"),
-    _emit("rules", "follow_up_call", "(silence (id ?s) (seq ?ss)) "
+          "(not (closed)) (not (next_steps (seq ?q&:(> ?q ?s)) (decision_by ~nil))) "
+          "(not (next_steps (decision_by ?db&~nil&:(> ?db ?it))))", "iv"),
+    _emit("rules", "follow_up_call", "(silence (id ?s) (seq ?ss) (t ?st)) "
           "(thank_you_sent (id ?t) (seq ?ts&:(> ?ts ?ss))) "
           "(not (call (seq ?x&:(> ?x ?ss)))) (not (follow_up_sent (seq ?y&:(> ?y ?ss)))) "
-          "(not (next_steps (decision_by ~nil)))", "s", "t"),
+          "(not (next_steps (seq ?q&:(> ?q ?ss)) (decision_by ~nil))) "
+          "(not (next_steps (decision_by ?db&~nil&:(> ?db ?st))))", "s", "t"),
     _emit("rules", "retry_call", "(silence (id ?s) (seq ?ss)) "
           "(call (id ?c) (seq ?cs&:(> ?cs ?ss)) (t ?ct) (outcome voicemail|no_answer)) "
           "(not (call (seq ?x&:(> ?x ?cs)))) "

@@ -128,6 +128,10 @@ after_block("ns>c", "contact", {}, "next_steps", {}, HELP)
 after_block("reply>r", "reply", {}, "reply", {}, HELP)
 after_block("ns>r", "reply", {}, "next_steps", {}, HELP)
 after_block("ns>s", "silence", {}, "next_steps", {}, HELP)
+after_block("db_ns>s", "silence", {}, "next_steps", {"decision_by": Present}, HELP)
+after_block("db_ns>li", "latest_interview", {}, "next_steps", {"decision_by": Present}, HELP)
+rule(F("latest_interview", id=MATCH.ref, t=MATCH.st), F("next_steps", decision_by=MATCH.db & Present),
+     TEST(lambda db, st: db > st), salience=HELP)(blocker("db>li", "ref"))
 after_block("ns>n", "next_steps", {}, "next_steps", {}, HELP)
 rule(F("silence", id=MATCH.ref, t=MATCH.st), F("next_steps", decision_by=MATCH.db & Present),
      TEST(lambda db, st: db > st), salience=HELP)(blocker("db>s", "ref"))
@@ -193,10 +197,11 @@ rule(F("interview", id=MATCH.iv), salience=RULES)(emitter("rules", "write_notes"
 rule(F("interviewer", id=MATCH.p), nb("ty>p", MATCH.p), salience=RULES)(
     emitter("rules", "send_thank_you", "p"))
 rule(F("latest_interview", id=MATCH.iv), nb("ty>li", MATCH.iv), nb("fu>li", MATCH.iv),
-     NOT(F("closed")), NOT(F("next_steps", decision_by=Present)), salience=RULES)(emitter("rules", "send_follow_up_email", "iv"))
+     NOT(F("closed")), nb("db_ns>li", MATCH.iv), nb("db>li", MATCH.iv),
+     salience=RULES)(emitter("rules", "send_follow_up_email", "iv"))
 rule(F("silence", id=MATCH.s, seq=MATCH.ss), F("thank_you_sent", id=MATCH.t, seq=MATCH.ts),
-     gt("ts", "ss"), nb("call>s", MATCH.s), nb("fu>s", MATCH.s),
-     NOT(F("next_steps", decision_by=Present)), salience=RULES)(
+     gt("ts", "ss"), nb("call>s", MATCH.s), nb("fu>s", MATCH.s), nb("db_ns>s", MATCH.s),
+     nb("db>s", MATCH.s), salience=RULES)(
     emitter("rules", "follow_up_call", "s", "t"))
 rule(F("silence", id=MATCH.s, seq=MATCH.ss), F("call", id=MATCH.c, seq=MATCH.cs, outcome=MISSED),
      gt("cs", "ss"), nb("call>c", MATCH.c), nb("db>c", MATCH.c),
