@@ -349,11 +349,15 @@ def keeps_in_touch(book, events: dict, at: dt.datetime, *, days: int = 150,
     # at the very instant of the last word, contacts count as after an interview or next
     # steps and before a reply (the language's order of same-instant events)
     tie = not any(e.type == "reply" and e.at == word for e in evs)
+
+    def since_word(t: dt.datetime) -> bool:
+        return word < t or (tie and t == word)
+
     # the timeline's own follow-ups and calls, and the status contacts the advice made
     touches = sorted({e.at for e in as_timeline(events).events if e.type in CONTACT_EVENTS
-                      and (word < e.at or (tie and e.at == word)) and e.at <= end}
+                      and since_word(e.at) and e.at <= end}
                      | {d.at for d in sim.done if d.recommendation.action in STATUS_ACTIONS
-                        and d.at >= word})
+                        and since_word(d.at)})
 
     def fail(message: str) -> None:
         raise InvariantFailure("keeps_in_touch", message + "; following the advice from "
