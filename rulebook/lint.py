@@ -304,28 +304,18 @@ def _conflict(a: Condition | None, b: Condition | None, a_needs: bool, b_needs: 
     return va is not None and vb is not None and not (va & vb)
 
 
-def _excludes(x: Rule, y: Rule) -> bool:
-    """Does ``x``'s absent list block whenever ``y``'s ``when`` holds?"""
-    for p in x.absent:
-        if p.same or p.since:
-            continue
-        for name, q in y.when.items():
-            if not set(q.types) <= set(p.types):
-                continue
-            if (p.after, p.before) != (None, None) and (p.after, p.before) != (q.after, q.before):
-                continue
-            if all(dict(q.where[f].tests()).items() >= dict(c.tests()).items()
-                   for f, c in p.where.items() if f in q.where) and set(p.where) <= set(q.where):
-                return True
-    return False
-
-
 def _covers(p: Pattern, q: Pattern) -> bool:
     """Does the absent pattern ``p`` (its order aside) match every fact ``q`` can bind?"""
     return (not p.same and not p.since and set(q.types) <= set(p.types)
             and set(p.where) <= set(q.where)
             and all(dict(q.where[f].tests()).items() >= dict(c.tests()).items()
                     for f, c in p.where.items()))
+
+
+def _excludes(x: Rule, y: Rule) -> bool:
+    """Does ``x``'s absent list block whenever ``y``'s ``when`` holds?"""
+    return any(_covers(p, q) and (p.after, p.before) in ((None, None), (q.after, q.before))
+               for p in x.absent for q in y.when.values())
 
 
 def _ordered_apart(x: Rule, y: Rule) -> bool:

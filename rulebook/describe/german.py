@@ -79,7 +79,8 @@ _UNITS_DE = {"m": ("Minute", "Minuten"), "h": ("Stunde", "Stunden"), "d": ("Tag"
              "w": ("Woche", "Wochen"), "bd": ("Werktag", "Werktage")}
 DE_OPS = {"eq": "", "ne": "nicht ", "in": "eines von ", "gt": "mehr als ",
           "ge": "mindestens ", "lt": "weniger als ", "le": "höchstens "}
-DE_BARE_OPS = {"eq": "mit ", "ne": "nicht mit ", "gt": "nach ", "ge": "ab ", "lt": "vor "}
+DE_BARE_OPS = {"eq": "mit ", "ne": "nicht mit ", "gt": "nach ", "ge": "ab ", "lt": "vor ",
+               "le": "bis "}
 DE_TIME_OPS = {"eq": "", "ne": "nicht ", "gt": "später als ", "ge": "frühestens ",
                "lt": "früher als ", "le": "spätestens "}
 
@@ -131,8 +132,10 @@ class _ScopeDe:
         noun = _field_noun(fname)
         return f"{_THE[case][noun[0]]} {noun[_CASE.get(case, 1)]} {self.name(alias, 'gen')}"
 
-    def time(self, expr: TimeExpr, until: bool = False) -> str:
-        """A moment in words; ``until``: after "bis" ("bis zum Entscheidungstermin ...")."""
+    def time(self, expr: TimeExpr, until: bool = False, compared: bool = False) -> str:
+        """A moment in words; ``until``: after "bis" ("bis zum Entscheidungstermin ...");
+        ``compared``: after "nach", "ab" and the like, where a moment with no offset is the
+        anchor itself ("nach dem Anruf", not "später als mit dem Anruf")."""
         if expr.anchor == NOW:
             if not expr.offsets:
                 return "jetzt"
@@ -146,7 +149,7 @@ class _ScopeDe:
         if not expr.offsets:
             if until:  # zu dem -> zum, zu der -> zur
                 return "zu" + ("r" + base[3:] if base.startswith("der ") else "m" + base[3:])
-            return "mit " + base
+            return base if compared else "mit " + base
         after = [_de_span(o) for o in expr.offsets if o.sign > 0]
         before = [_de_span(o) for o in expr.offsets if o.sign < 0]
         parts = ([" und ".join(after) + " nach"] if after else []) + \
@@ -177,17 +180,14 @@ def _de_tests(p: Pattern, scope: _ScopeDe, time_fields: set[str]) -> list[str]:
             elif fname in time_fields or fname == "at":
                 try:
                     expr = parse_time_expr(value)
-                    shown = scope.time(expr)
                 except ValueError:
-                    expr, shown = None, str(value)
-                if expr is not None and not expr.offsets and expr.anchor != NOW:
-                    # the anchor itself: "nach dem Anruf", not "später als mit dem Anruf"
-                    if op == "le":
-                        parts.append(f"{label}: bis {scope.time(expr, until=True)}")
-                    else:
-                        parts.append(f"{label}: {DE_BARE_OPS[op]}{shown[len('mit '):]}")
+                    parts.append(f"{label}: {DE_TIME_OPS.get(op, DE_OPS[op])}{value}")
                     continue
-                parts.append(f"{label}: {DE_TIME_OPS.get(op, DE_OPS[op])}{shown}")
+                if not expr.offsets and expr.anchor != NOW:  # the anchor itself
+                    shown = scope.time(expr, until=op == "le", compared=True)
+                    parts.append(f"{label}: {DE_BARE_OPS[op]}{shown}")
+                else:
+                    parts.append(f"{label}: {DE_TIME_OPS.get(op, DE_OPS[op])}{scope.time(expr)}")
             else:
                 parts.append(f"{label}: {DE_OPS[op]}{_de_value(value)}")
     for fname, ref in p.same.items():
